@@ -1,0 +1,90 @@
+"""People and their roles."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+from flask_login import UserMixin
+from sqlalchemy import Enum, ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.extensions import db
+from app.timeutil import utcnow
+
+
+class Role(enum.StrEnum):
+    ADMIN = "admin"
+    FACILITATOR = "facilitator"
+    COUNCIL_LEAD = "council_lead"
+    PARTICIPANT = "participant"
+
+    @property
+    def label(self) -> str:
+        return {
+            "admin": "Programme admin",
+            "facilitator": "Facilitator",
+            "council_lead": "Council lead",
+            "participant": "Participant",
+        }[self.value]
+
+
+#: Roles that belong to a council.
+COUNCIL_ROLES = frozenset({Role.COUNCIL_LEAD, Role.PARTICIPANT})
+
+
+class RoleGrant(db.Model):
+    """One role held by one person."""
+
+    __tablename__ = "role_grant"
+
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("user.id", ondelete="CASCADE"), primary_key=True
+    )
+    role: Mapped[Role] = mapped_column(
+        Enum(Role, native_enum=False, length=20, values_callable=lambda e: [m.value for m in e]),
+        primary_key=True,
+    )
+
+
+class User(UserMixin, db.Model):
+    """A person with one account and one or more roles."""
+
+    __tablename__ = "user"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: Stored lower-cased, so uniqueness is case-insensitive on every database.
+    email: Mapped[str] = mapped_column(String(254), unique=True, index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    #: Council of a council lead or participant; none for programme staff.
+    council_id: Mapped[int | None] = mapped_column(ForeignKey("council.id"), index=True)
+    #: None until the person sets a password from their invitation.
+    password_hash: Mapped[str | None] = mapped_column(String(255))
+    active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    invited_at: Mapped[datetime | None]
+    password_set_at: Mapped[datetime | None]
+    last_seen_at: Mapped[datetime | None]
+
+    grants: Mapped[list[RoleGrant]] = relationship(
+        cascade="all, delete-orphan", lazy="selectin"
+    )
+    council: Mapped["Council | None"] = relationship(lazy="joined")  # noqa: F821
+
+    @property
+    def roles(self) -> frozenset[Role]:
+        return frozenset(grant.role for grant in self.grants)
+
+    def has_role(self, *roles: Role) -> bool:
+        return bool(self.roles.intersection(roles))
+
+    @property
+    def is_active(self) -> bool:  # Flask-Login refuses inactive accounts
+        return self.active
+
+    @property
+    def has_accepted_invitation(self) -> bool:
+        return self.password_hash is not None
+
+    def __repr__(self) -> str:
+        return f"<User {self.email}>"

@@ -1,0 +1,175 @@
+"""Signing in and out, invitations, password resets and changes."""
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_user, logout_user
+from sqlalchemy import select
+
+from app import access
+from app.auth import services
+from app.auth.forms import (
+    ChangePasswordForm,
+    ForgottenPasswordForm,
+    InviteForm,
+    LoginForm,
+    NewPasswordForm,
+)
+from app.auth.models import Role, User
+from app.councils.models import Council
+from app.extensions import db, limiter
+from app.forms import ConfirmForm
+
+bp = Blueprint("auth", __name__)
+
+
+def _submitted_email() -> str:
+    return services.normalise_email(request.form.get("email", ""))
+
+
+def _safe_next(target: str | None) -> str:
+    """Only same-site paths, never another host."""
+    if target and target.startswith("/") and not target.startswith("//"):
+        return target
+    return url_for("main.home")
+
+
+@bp.route("/sign-in", methods=["GET", "POST"])
+@access.public
+@limiter.limit(
+    lambda: current_app.config["LOGIN_LIMIT_PER_IP"], methods=["POST"], scope="login-ip"
+)
+@limiter.limit(
+    lambda: current_app.config["LOGIN_LIMIT_PER_ADDRESS"],
+    key_func=_submitted_email,
+    methods=["POST"],
+    scope="login-address",
+)
+def login():
+    """Sign in with email and password."""
+    if current_user.is_authenticated:
+        return redirect(url_for("main.home"))
+    form = LoginForm()
+    if form.validate_on_submit():
+        user = services.authenticate(form.email.data, form.password.data)
+        if user is not None:
+            db.session.commit()
+            login_user(user)
+            return redirect(_safe_next(request.args.get("next")))
+        form.password.errors.append("The email address or password is not right")
+    return render_template("auth/login.html", form=form)
+
+
+@bp.post("/sign-out")
+@access.signed_in
+def logout():
+    """Sign out (a POST, so no link can sign someone out)."""
+    if ConfirmForm().validate_on_submit():
+        logout_user()
+        flash("You have signed out")
+    return redirect(url_for("auth.login"))
+
+
+@bp.route("/set-password/<token>", methods=["GET", "POST"])
+@access.public
+def set_password(token):
+    """Accept an invitation by choosing a password."""
+    return _token_password_page(token, "invitation", "auth/set_password.html")
+
+
+@bp.route("/reset-password/<token>", methods=["GET", "POST"])
+@access.public
+def reset_password(token):
+    """Choose a new password from a reset link."""
+    return _token_password_page(token, "reset", "auth/reset_password.html")
+
+
+def _token_password_page(token: str, purpose: str, template: str):
+    try:
+        user = services.user_for_token(token, purpose)
+    except services.AccountError as error:
+        return render_template("auth/link_problem.html", problem=str(error)), 400
+    form = NewPasswordForm()
+    if form.validate_on_submit():
+        try:
+            services.accept_token(token, purpose, form.password.data)
+        except services.AccountError as error:
+            form.password.errors.append(str(error))
+        else:
+            db.session.commit()
+            logout_user()
+            flash("Your password is set. Sign in with it now.")
+            return redirect(url_for("auth.login"))
+    return render_template(template, form=form, user=user)
+
+
+@bp.route("/forgotten-password", methods=["GET", "POST"])
+@access.public
+@limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_IP"], methods=["POST"], scope="reset-ip")
+def forgotten_password():
+    """Ask for a reset link; the answer is the same whether or not the address exists."""
+    form = ForgottenPasswordForm()
+    if form.validate_on_submit():
+        services.request_password_reset(form.email.data)
+        db.session.commit()
+        return render_template("auth/reset_sent.html", email=form.email.data)
+    return render_template("auth/forgotten_password.html", form=form)
+
+
+@bp.route("/account/password", methods=["GET", "POST"])
+@access.signed_in
+def change_password():
+    """Change your own password."""
+    form = ChangePasswordForm()
+    if form.validate_on_submit():
+        try:
+            services.change_password(current_user, form.current_password.data, form.password.data)
+        except services.AccountError as error:
+            getattr(form, error.field).errors.append(str(error))
+        else:
+            db.session.commit()
+            flash("Your password has been changed")
+            return redirect(url_for("main.home"))
+    return render_template("auth/change_password.html", form=form)
+
+
+@bp.route("/admin/people")
+@access.roles(Role.ADMIN)
+def people():
+    """Everyone with an account, searchable."""
+    query = request.args.get("q", "").strip()
+    statement = select(User).order_by(User.name)
+    if query:
+        like = f"%{query.lower()}%"
+        statement = statement.where(db.func.lower(User.name).like(like) | User.email.like(like))
+    page = db.paginate(statement, per_page=25, error_out=False)
+    return render_template("auth/people.html", page=page, query=query)
+
+
+@bp.route("/admin/people/invite", methods=["GET", "POST"])
+@access.roles(Role.ADMIN)
+def invite():
+    """Invite a person: they receive a link to set their password."""
+    form = InviteForm()
+    councils = db.session.execute(select(Council.id, Council.name).order_by(Council.name)).all()
+    form.council.choices = [("", "Not linked to a council")] + [(str(i), n) for i, n in councils]
+    if request.method == "GET" and request.args.get("council"):
+        form.council.data = request.args["council"]
+        form.roles.data = [Role.COUNCIL_LEAD.value]
+    if form.validate_on_submit():
+        council = db.session.get(Council, int(form.council.data)) if form.council.data else None
+        try:
+            user = services.invite_user(
+                actor=current_user,
+                email=form.email.data,
+                name=form.name.data,
+                roles={Role(value) for value in form.roles.data},
+                council=council,
+            )
+        except services.AccountError as error:
+            getattr(form, error.field).errors.append(str(error))
+        else:
+            db.session.commit()
+            flash(f"Invitation sent to {user.email}")
+            if council is not None:
+                return redirect(url_for("councils.detail", council_id=council.id))
+            return redirect(url_for("auth.people"))
+    return render_template("auth/invite.html", form=form)

@@ -1,0 +1,92 @@
+"""Command-line commands: `flask users`, `flask councils`, `flask demo`, `flask mail`, `flask scheduler`."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+from flask import Flask
+from flask.cli import AppGroup
+
+from app.extensions import db
+
+users = AppGroup("users", help="Manage accounts.")
+councils = AppGroup("councils", help="The councils register.")
+demo = AppGroup("demo", help="Demonstration data.")
+mail = AppGroup("mail", help="The email outbox.")
+scheduler = AppGroup("scheduler", help="Scheduled jobs.")
+
+
+@users.command("create-admin")
+@click.option("--email", prompt=True)
+@click.option("--name", prompt=True)
+@click.password_option()
+def create_admin(email: str, name: str, password: str) -> None:
+    """Create a programme admin who can sign in at once."""
+    from app.auth.models import Role, RoleGrant, User
+    from app.auth.services import AccountError, find_user_by_email, normalise_email, set_password
+
+    if find_user_by_email(email):
+        raise click.ClickException(f"{email} already has an account")
+    user = User(email=normalise_email(email), name=name, grants=[RoleGrant(role=Role.ADMIN)])
+    try:
+        set_password(user, password)
+    except AccountError as error:
+        raise click.ClickException(str(error)) from error
+    db.session.add(user)
+    db.session.commit()
+    click.echo(f"Created admin {user.email}")
+
+
+@councils.command("import")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def import_councils(path: Path) -> None:
+    """Import the signatories register from a CSV file (all rows or none)."""
+    from app.councils.services import import_councils as run_import
+
+    report = run_import(path.read_text(encoding="utf-8-sig"))
+    if not report.ok:
+        db.session.rollback()
+        for problem in report.problems:
+            click.echo(f"{path}: {problem}", err=True)
+        click.echo("Nothing was imported.", err=True)
+        sys.exit(1)
+    db.session.commit()
+    click.echo(
+        f"{report.created} added, {report.updated} updated, {report.unchanged} unchanged"
+    )
+
+
+@demo.command("load")
+def load_demo() -> None:
+    """Load demonstration data (safe to run again) and print the demo logins."""
+    from app.demo import DEMO_PASSWORD, load
+
+    logins = load()
+    db.session.commit()
+    click.echo("\nDemo logins (password for all: %s)" % DEMO_PASSWORD)
+    for role, email in logins:
+        click.echo(f"  {role:<16} {email}")
+
+
+@mail.command("deliver")
+def deliver() -> None:
+    """Send what is due in the outbox now."""
+    from app.mail.delivery import deliver_pending
+
+    counts = deliver_pending()
+    click.echo(", ".join(f"{count} {outcome}" for outcome, count in counts.items()))
+
+
+@scheduler.command("run")
+def run_scheduler() -> None:
+    """Run the scheduled jobs in the foreground (one process per deployment)."""
+    from app.scheduler import run_forever
+
+    run_forever()
+
+
+def register(app: Flask) -> None:
+    for group in (users, councils, demo, mail, scheduler):
+        app.cli.add_command(group)

@@ -1,0 +1,63 @@
+"""The councils register, for the programme team."""
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy import select
+
+from app import access
+from app.auth.models import Role, User
+from app.councils import services
+from app.councils.forms import CouncilImportForm
+from app.councils.models import Council
+from app.extensions import db
+
+bp = Blueprint("councils", __name__, url_prefix="/admin/councils")
+
+
+@bp.get("/")
+@access.roles(Role.ADMIN)
+def index():
+    """Search and page through the councils register."""
+    query = request.args.get("q", "")
+    signatories = request.args.get("signatories") == "1"
+    page = db.paginate(
+        services.search_councils(query, signatories), per_page=25, error_out=False
+    )
+    return render_template(
+        "councils/index.html", page=page, query=query, signatories=signatories
+    )
+
+
+@bp.get("/<int:council_id>")
+@access.roles(Role.ADMIN)
+def detail(council_id):
+    """A council and its people."""
+    council = db.get_or_404(Council, council_id)
+    people = db.session.scalars(
+        select(User).where(User.council_id == council.id).order_by(User.name)
+    ).all()
+    return render_template("councils/detail.html", council=council, people=people)
+
+
+@bp.route("/import", methods=["GET", "POST"])
+@access.roles(Role.ADMIN)
+def import_register():
+    """Upload the signatories register; every bad row is reported with its line."""
+    form = CouncilImportForm()
+    report = None
+    if form.validate_on_submit():
+        text = form.file.data.read().decode("utf-8-sig", errors="replace")
+        report = services.import_councils(text, actor=current_user)
+        if report.ok:
+            db.session.commit()
+            flash(
+                f"Register imported: {report.created} added, {report.updated} updated, "
+                f"{report.unchanged} unchanged"
+            )
+            return redirect(url_for("councils.index"))
+        db.session.rollback()
+        form.file.errors.append(
+            f"The file has {len(report.problems)} problem(s) and nothing was imported. "
+            "Correct the rows listed and upload it again."
+        )
+    return render_template("councils/import.html", form=form, report=report)

@@ -1,0 +1,52 @@
+"""Demonstration data: enough for every role to see the service working.
+
+`load()` is idempotent: it finds what it made before and adds only what is missing.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sqlalchemy import select
+
+from app.auth.models import Role, RoleGrant, User
+from app.auth.services import set_password
+from app.councils.models import Council
+from app.councils.services import import_councils
+from app.extensions import db
+
+DEMO_PASSWORD = "leading-digital-change"
+SAMPLE_REGISTER = Path(__file__).resolve().parent.parent / "sample-data" / "councils.csv"
+
+DEMO_PEOPLE = [
+    (Role.ADMIN, "admin@demo.digital-leadership.example", "Priya Shah", None),
+    (Role.FACILITATOR, "facilitator@demo.digital-leadership.example", "Tom Okafor", None),
+    (Role.COUNCIL_LEAD, "lead@adur-worthing.example.gov.uk", "Sarah Whitfield", "E07000223"),
+    (Role.PARTICIPANT, "participant@adur-worthing.example.gov.uk", "Gareth Lewis", "E07000223"),
+    (Role.COUNCIL_LEAD, "lead@non-signatory.example.gov.uk", "Dan Morris", "E07000224"),
+]
+
+
+def _council(gss_code: str | None) -> Council | None:
+    if gss_code is None:
+        return None
+    return db.session.scalar(select(Council).where(Council.gss_code == gss_code))
+
+
+def _person(role: Role, email: str, name: str, gss_code: str | None) -> User:
+    user = db.session.scalar(select(User).where(User.email == email))
+    if user is None:
+        user = User(email=email, name=name, grants=[RoleGrant(role=role)], council=_council(gss_code))
+        set_password(user, DEMO_PASSWORD)
+        db.session.add(user)
+    return user
+
+
+def load() -> list[tuple[str, str]]:
+    """Load the demo data; returns (role, email) for each demo login."""
+    report = import_councils(SAMPLE_REGISTER.read_text(encoding="utf-8"))
+    if not report.ok:
+        raise RuntimeError(f"sample register has problems: {report.problems}")
+    people = [_person(*entry) for entry in DEMO_PEOPLE]
+    db.session.flush()
+    return [(user.grants[0].role.label, user.email) for user in people]

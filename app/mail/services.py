@@ -1,0 +1,60 @@
+"""Putting email into the outbox. Nothing here talks to a mail server."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+
+from flask import render_template
+from sqlalchemy.exc import IntegrityError
+
+from app.extensions import db
+from app.mail.models import OutboxAttachment, OutboxMessage
+
+
+@dataclass(frozen=True)
+class Attachment:
+    filename: str
+    content_type: str
+    content: bytes
+
+
+def queue_email(
+    *,
+    to: str,
+    kind: str,
+    template: str,
+    context: dict,
+    user=None,
+    dedupe_key: str | None = None,
+    attachments: tuple[Attachment, ...] = (),
+    headers: dict[str, str] | None = None,
+) -> OutboxMessage | None:
+    """Render `mail/<template>.{txt,html}` into the outbox.
+
+    With a dedupe key, a second message with the same key is not queued: the unique
+    constraint refuses it, so two planners racing can never both insert. Returns the new
+    message, or None when it was a duplicate.
+    """
+    context = {"recipient_email": to, "user": user, **context}
+    subject = render_template(f"mail/{template}.subject.txt", **context).strip()
+    message = OutboxMessage(
+        recipient=to,
+        user_id=user.id if user is not None else None,
+        kind=kind,
+        dedupe_key=dedupe_key or f"{kind}:{uuid.uuid4()}",
+        subject=subject,
+        body_text=render_template(f"mail/{template}.txt", **context),
+        body_html=render_template(f"mail/{template}.html", subject=subject, **context),
+        headers=headers or {},
+        attachments=[
+            OutboxAttachment(filename=a.filename, content_type=a.content_type, content=a.content)
+            for a in attachments
+        ],
+    )
+    try:
+        with db.session.begin_nested():
+            db.session.add(message)
+    except IntegrityError:
+        return None
+    return message

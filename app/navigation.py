@@ -1,0 +1,40 @@
+"""The service navigation: which links each role sees, in order."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask import request, url_for
+
+from app.auth.models import Role
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str
+    endpoint: str
+    roles: frozenset[Role]
+    #: Endpoints under this item, so its link is marked current on their pages too.
+    prefix: str = ""
+
+
+NAV_ITEMS = [
+    NavItem("Home", "main.home", frozenset(Role)),
+    NavItem("Councils", "councils.index", frozenset({Role.ADMIN}), prefix="councils."),
+    NavItem("People", "auth.people", frozenset({Role.ADMIN}), prefix="auth.people"),
+]
+
+
+def navigation_for(user) -> list[dict]:
+    """govukServiceNavigation items for this user."""
+    if not user.is_authenticated:
+        return []
+    items = []
+    for item in NAV_ITEMS:
+        if not user.has_role(*item.roles):
+            continue
+        current = request.endpoint == item.endpoint or (
+            item.prefix and (request.endpoint or "").startswith(item.prefix)
+        )
+        items.append({"text": item.label, "href": url_for(item.endpoint), "active": bool(current)})
+    return items

@@ -1,0 +1,49 @@
+"""Times are stored in UTC and shown in Europe/London."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
+from flask import current_app
+
+
+def utcnow() -> datetime:
+    """The current time in UTC, naive, as stored in the database."""
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+def local_zone() -> ZoneInfo:
+    return ZoneInfo(current_app.config["TIMEZONE"])
+
+
+def to_local(moment: datetime) -> datetime:
+    """A stored (naive UTC) time as an aware local time."""
+    return moment.replace(tzinfo=UTC).astimezone(local_zone())
+
+
+def to_utc(local: datetime) -> datetime:
+    """A naive local wall-clock time as naive UTC for storage."""
+    return local.replace(tzinfo=local_zone()).astimezone(UTC).replace(tzinfo=None)
+
+
+def format_datetime(moment: datetime | None) -> str:
+    """'14 March 2027 at 5pm' or '14 March 2027 at 5:30pm', in local time."""
+    if moment is None:
+        return ""
+    local = to_local(moment)
+    hour = local.hour % 12 or 12
+    suffix = "am" if local.hour < 12 else "pm"
+    clock = f"{hour}{suffix}" if local.minute == 0 else f"{hour}:{local.minute:02d}{suffix}"
+    if (local.hour, local.minute) == (12, 0):
+        clock = "midday"
+    return f"{local.day} {local:%B %Y} at {clock}"
+
+
+def format_date(moment) -> str:
+    """'14 March 2027'."""
+    if moment is None:
+        return ""
+    if isinstance(moment, datetime):
+        moment = to_local(moment)
+    return f"{moment.day} {moment:%B %Y}"

@@ -1,0 +1,114 @@
+"""Configuration: one class per environment, every setting overridable from the environment."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent
+INSTANCE_DIR = Path(os.environ.get("INSTANCE_DIR", BASE_DIR / "instance"))
+
+
+def _env_bool(name: str, default: bool) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _env_int(name: str, default: int) -> int:
+    return int(os.environ.get(name, default))
+
+
+class Config:
+    """Settings shared by every environment."""
+
+    SERVICE_NAME = "Digital Leadership Programme"
+    SECRET_KEY = os.environ.get("SECRET_KEY", "dev-only-not-secret")
+    SQLALCHEMY_DATABASE_URI = os.environ.get(
+        "DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'lms.sqlite3'}"
+    )
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    BASE_URL = os.environ.get("BASE_URL", "http://127.0.0.1:5000")
+    TIMEZONE = os.environ.get("TIMEZONE", "Europe/London")
+
+    # Email: "smtp" sends over a socket; "file" writes each message under MAIL_FILE_DIR.
+    MAIL_BACKEND = os.environ.get("MAIL_BACKEND", "smtp")
+    MAIL_SERVER = os.environ.get("MAIL_SERVER", "localhost")
+    MAIL_PORT = _env_int("MAIL_PORT", 25)
+    MAIL_USERNAME = os.environ.get("MAIL_USERNAME")
+    MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD")
+    MAIL_USE_TLS = _env_bool("MAIL_USE_TLS", False)
+    MAIL_TIMEOUT = _env_int("MAIL_TIMEOUT", 10)
+    MAIL_DEFAULT_SENDER = os.environ.get(
+        "MAIL_DEFAULT_SENDER", "Digital Leadership Programme <noreply@digital-leadership.example>"
+    )
+    MAIL_FILE_DIR = os.environ.get("MAIL_FILE_DIR", str(INSTANCE_DIR / "mail"))
+    MAIL_MAX_ATTEMPTS = _env_int("MAIL_MAX_ATTEMPTS", 5)
+    #: Mail providers block senders that burst: never send more than this a minute.
+    MAIL_RATE_PER_MINUTE = _env_int("MAIL_RATE_PER_MINUTE", 120)
+
+    STORAGE_DIR = os.environ.get("STORAGE_DIR", str(INSTANCE_DIR / "storage"))
+    COURSES_DIR = os.environ.get("COURSES_DIR", str(BASE_DIR / "courses"))
+    CERTIFICATES_DIR = os.environ.get("CERTIFICATES_DIR", str(BASE_DIR / "certificates"))
+
+    PASSWORD_HASH_METHOD = "scrypt"
+    INVITATION_MAX_AGE_DAYS = _env_int("INVITATION_MAX_AGE_DAYS", 14)
+    PASSWORD_RESET_MAX_AGE_HOURS = _env_int("PASSWORD_RESET_MAX_AGE_HOURS", 2)
+
+    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+    RATELIMIT_HEADERS_ENABLED = False
+    LOGIN_LIMIT_PER_ADDRESS = os.environ.get("LOGIN_LIMIT_PER_ADDRESS", "5 per 15 minutes")
+    LOGIN_LIMIT_PER_IP = os.environ.get("LOGIN_LIMIT_PER_IP", "20 per 15 minutes")
+
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_HTTPONLY = True
+    WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the signed session
+    MAX_CONTENT_LENGTH = 12 * 1024 * 1024
+    HSTS = False
+    SCHEDULER_ENABLED = _env_bool("SCHEDULER_ENABLED", False)
+
+
+class DevelopmentConfig(Config):
+    """The zero-set-up default: SQLite under instance/, mail written to files."""
+
+    DEBUG = True
+    MAIL_BACKEND = os.environ.get("MAIL_BACKEND", "file")
+
+
+class TestingConfig(Config):
+    """A throwaway database per run; PostgreSQL when TEST_DATABASE_URL is set."""
+
+    TESTING = True
+    SECRET_KEY = "test-secret-key"
+    SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL", "sqlite://")
+    BASE_URL = "http://lms.test"
+    MAIL_BACKEND = "smtp"
+    RATELIMIT_STORAGE_URI = "memory://"
+    #: A quick hash: tests sign in hundreds of times.
+    PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"
+    WTF_CSRF_ENABLED = False  # switched on by the tests that check it, and for the browser
+    MAIL_MAX_ATTEMPTS = 3
+
+
+class ProductionConfig(Config):
+    """Secure cookies, HSTS, Redis for rate limits; refuses to start without a secret key."""
+
+    SESSION_COOKIE_SECURE = True
+    REMEMBER_COOKIE_SECURE = True
+    HSTS = True
+    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "redis://127.0.0.1:6379/0")
+
+    @classmethod
+    def check(cls) -> None:
+        """Refuse to start with a missing or development secret key."""
+        if not os.environ.get("SECRET_KEY"):
+            raise RuntimeError("SECRET_KEY must be set in production")
+
+
+CONFIGS = {
+    "development": DevelopmentConfig,
+    "testing": TestingConfig,
+    "production": ProductionConfig,
+}

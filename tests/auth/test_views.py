@@ -1,0 +1,154 @@
+import re
+
+from bs4 import BeautifulSoup
+
+from app.auth.models import User
+from app.extensions import db
+from app.mail.delivery import deliver_pending
+from tests.conftest import csrf_token_from
+from tests.factories import make_council, make_user
+
+
+def page(response):
+    return BeautifulSoup(response.data, "html.parser")
+
+
+def link_in(smtp, address: str) -> str:
+    (message,) = smtp.to(address)
+    match = re.search(r"http://lms\.test(/\S+)", smtp.text(message))
+    assert match, "no link in the email"
+    return match.group(1)
+
+
+def test_invitation_then_set_password_then_sign_in_over_real_smtp(admin_client, smtp, client):
+    council = make_council("Adur District Council")
+    response = admin_client.post(
+        "/admin/people/invite",
+        data={"name": "Nia Evans", "email": "Nia.Evans@adur.gov.uk", "roles": ["council_lead"], "council": str(council.id)},
+    )
+    assert response.status_code == 302
+    assert deliver_pending()["sent"] == 1
+    (message,) = smtp.to("nia.evans@adur.gov.uk")
+    assert message["Subject"] == "Set up your Digital Leadership Programme account"
+    link = link_in(smtp, "nia.evans@adur.gov.uk")
+
+    form = client.get(link)
+    assert "Welcome, Nia Evans" in page(form).get_text()
+    done = client.post(link, data={"password": "a walk by the river", "confirm": "a walk by the river"})
+    assert done.headers["Location"] == "/sign-in"
+
+    signed_in = client.post("/sign-in", data={"email": "nia.evans@adur.gov.uk", "password": "a walk by the river"})
+    assert signed_in.status_code == 302
+    home = client.get("/")
+    assert "Welcome, Nia Evans" in page(home).h1.get_text()
+    assert "for Adur District Council" in page(home).get_text()
+
+    again = client.get(link)
+    assert again.status_code == 400
+    assert "already been used" in page(again).h1.get_text()
+
+
+def test_set_password_refuses_a_weak_password_and_keeps_the_page(client):
+    user = make_user("participant", password=None)
+    from app.auth.services import make_token
+
+    response = client.post(
+        f"/set-password/{make_token(user, 'invitation')}", data={"password": "password123", "confirm": "password123"}
+    )
+    soup = page(response)
+    assert soup.title.get_text().startswith("Error: ")
+    assert "too common" in soup.select_one(".govuk-error-summary").get_text()
+    assert "too common" in soup.select_one("#password-error").get_text()
+
+
+def test_reset_gives_the_same_answer_for_known_and_unknown_addresses(client, smtp):
+    user = make_user("facilitator", email="known@programme.example")
+    known = client.post("/forgotten-password", data={"email": "KNOWN@programme.example"})
+    unknown = client.post("/forgotten-password", data={"email": "nobody@programme.example"})
+    strip = lambda r: page(r).select_one("main").get_text().replace("KNOWN@programme.example", "X").replace("nobody@programme.example", "X")  # noqa: E731
+    assert known.status_code == unknown.status_code == 200
+    assert strip(known) == strip(unknown)
+    deliver_pending()
+    assert [m["To"] for m in smtp.messages] == ["known@programme.example"]
+
+    link = link_in(smtp, "known@programme.example")
+    client.post(link, data={"password": "a new long passphrase", "confirm": "a new long passphrase"})
+    assert client.post("/sign-in", data={"email": user.email, "password": "a new long passphrase"}).status_code == 302
+
+
+def test_a_wrong_password_says_so_beside_the_field_and_keeps_the_email(client):
+    make_user("admin", email="priya@programme.example")
+    response = client.post("/sign-in", data={"email": "priya@programme.example", "password": "nope-nope-nope"})
+    soup = page(response)
+    assert response.status_code == 200
+    assert "The email address or password is not right" in soup.select_one("#password-error").get_text()
+    assert soup.select_one("#email")["value"] == "priya@programme.example"
+
+
+def test_sign_in_is_rate_limited_per_address(client):
+    make_user("admin", email="priya@programme.example")
+    for _ in range(5):
+        client.post("/sign-in", data={"email": "priya@programme.example", "password": "wrong-wrong-wrong"})
+    blocked = client.post("/sign-in", data={"email": "Priya@programme.example", "password": "correct-horse-battery"})
+    assert blocked.status_code == 429
+    assert "wait 15 minutes" in page(blocked).get_text()
+    other = client.post("/sign-in", data={"email": "someone@programme.example", "password": "x-x-x-x-x-x"})
+    assert other.status_code == 200
+
+
+def test_sign_in_is_rate_limited_per_ip(client):
+    for n in range(20):
+        client.post("/sign-in", data={"email": f"guess{n}@programme.example", "password": "wrong-wrong-wrong"})
+    assert client.post("/sign-in", data={"email": "new@programme.example", "password": "x"}).status_code == 429
+
+
+def test_a_post_without_a_csrf_token_is_refused(client, csrf_enabled):
+    user = make_user("admin")
+    response = client.post("/sign-in", data={"email": user.email, "password": "correct-horse-battery"})
+    assert response.status_code == 400
+    assert "Your form could not be sent" in page(response).get_text()
+    token = csrf_token_from(client.get("/sign-in").get_data(as_text=True))
+    ok = client.post("/sign-in", data={"email": user.email, "password": "correct-horse-battery", "csrf_token": token})
+    assert ok.status_code == 302
+
+
+def test_change_password_checks_the_current_one(login):
+    user = make_user("facilitator")
+    client = login(user)
+    wrong = client.post(
+        "/account/password",
+        data={"current_password": "not-it-at-all", "password": "a brand new phrase", "confirm": "a brand new phrase"},
+    )
+    assert "Your current password is not right" in page(wrong).select_one("#current_password-error").get_text()
+    right = client.post(
+        "/account/password",
+        data={"current_password": "correct-horse-battery", "password": "a brand new phrase", "confirm": "a brand new phrase"},
+    )
+    assert right.status_code == 302
+
+
+def test_sign_out_is_a_post(login):
+    client = login(make_user("participant"))
+    assert client.post("/sign-out").status_code == 302
+    assert client.get("/").status_code == 302
+
+
+def test_inviting_an_existing_address_is_an_error_beside_the_field(admin_client):
+    make_user("facilitator", email="taken@programme.example")
+    response = admin_client.post(
+        "/admin/people/invite", data={"name": "Someone", "email": "Taken@programme.example", "roles": ["facilitator"], "council": ""}
+    )
+    soup = page(response)
+    assert "taken@programme.example already has an account" in soup.select_one("#email-error").get_text()
+    assert soup.select_one("#name")["value"] == "Someone"
+    assert db.session.query(User).count() == 2
+
+
+def test_people_list_searches_and_pages(admin_client):
+    for n in range(30):
+        make_user("facilitator", name=f"Facilitator {n:02d}")
+    first = page(admin_client.get("/admin/people"))
+    assert len(first.select("tbody tr")) == 25
+    assert first.select_one(".govuk-pagination")
+    found = page(admin_client.get("/admin/people?q=facilitator 07"))
+    assert [td.get_text() for td in found.select("tbody tr td:first-child")] == ["Facilitator 07"]

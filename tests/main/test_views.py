@@ -1,0 +1,95 @@
+import re
+from pathlib import Path
+
+from bs4 import BeautifulSoup
+
+from app import create_app
+from config import TestingConfig
+from tests.factories import make_user
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_healthz_answers_when_the_database_does(client):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json == {"status": "ok", "database": "ok"}
+
+
+def test_healthz_says_503_when_the_database_is_unreachable():
+    class Unreachable(TestingConfig):
+        SQLALCHEMY_DATABASE_URI = "postgresql+psycopg://nobody@127.0.0.1:1/none?connect_timeout=1"
+
+    app = create_app(Unreachable)
+    response = app.test_client().get("/healthz")
+    assert response.status_code == 503
+    assert response.json["database"] == "unreachable"
+
+
+def test_security_headers_are_set(client):
+    response = client.get("/sign-in")
+    csp = response.headers["Content-Security-Policy"]
+    assert "frame-ancestors 'none'" in csp
+    assert "'unsafe-inline'" not in csp
+    nonce = re.search(r"'nonce-([^']+)'", csp).group(1)
+    assert f'nonce="{nonce}"' in response.get_data(as_text=True)
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert response.headers["Referrer-Policy"] == "strict-origin-when-cross-origin"
+
+
+def test_production_refuses_to_start_without_a_secret_key(monkeypatch):
+    import pytest
+
+    monkeypatch.delenv("SECRET_KEY", raising=False)
+    with pytest.raises(RuntimeError, match="SECRET_KEY must be set"):
+        create_app("production")
+
+
+def test_production_sends_hsts_and_secure_cookies(monkeypatch):
+    monkeypatch.setenv("SECRET_KEY", "a-real-secret")
+    from config import ProductionConfig
+
+    class Production(ProductionConfig):
+        SQLALCHEMY_DATABASE_URI = "sqlite://"
+        RATELIMIT_STORAGE_URI = "memory://"
+
+    app = create_app(Production)
+    response = app.test_client().get("/sign-in")
+    assert "max-age=31536000" in response.headers["Strict-Transport-Security"]
+    assert app.config["SESSION_COOKIE_SECURE"] is True
+
+
+def test_no_crown_no_govuk_logotype_no_gds_transport(login):
+    html = login(make_user("admin")).get("/").get_data(as_text=True)
+    css = (ROOT / "app" / "static" / "css" / "main.css").read_text()
+    for text in (html, css):
+        assert "GDS Transport" not in text
+        assert "@font-face" not in text
+    assert "govuk-header__logotype" not in html
+    assert "crest" not in html.lower() and "crown" not in html.lower()
+    assert "govuk-generic-header" in html
+
+
+def test_the_information_pages_are_public_and_real(client):
+    for url, heading, says in [
+        ("/accessibility", "Accessibility statement for the Digital Leadership Programme", "Web Content Accessibility Guidelines version 2.2 AA"),
+        ("/privacy", "Privacy notice", "lawful basis"),
+        ("/cookies", "Cookies", "We do not use analytics or advertising cookies"),
+    ]:
+        page = BeautifulSoup(client.get(url).data, "html.parser")
+        assert page.h1.get_text() == heading
+        assert says in page.select_one("main").get_text()
+
+
+def test_an_unknown_page_is_our_own_404(client):
+    response = client.get("/no-such-page")
+    assert response.status_code == 404
+    assert "Page not found" in BeautifulSoup(response.data, "html.parser").h1.get_text()
+
+
+def test_navigation_depends_on_the_role(login):
+    admin_nav = BeautifulSoup(login(make_user("admin")).get("/").data, "html.parser")
+    participant_nav = BeautifulSoup(login(make_user("participant")).get("/").data, "html.parser")
+    links = lambda page: [a.get_text(strip=True) for a in page.select(".govuk-service-navigation__link")]  # noqa: E731
+    assert links(admin_nav) == ["Home", "Councils", "People"]
+    assert links(participant_nav) == ["Home"]

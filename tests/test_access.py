@@ -1,0 +1,97 @@
+"""Every route declares who may use it, and the declaration holds for every role.
+
+Walks the URL map: a new route without a declaration fails here. Each later feature adds
+the sample objects its URLs need to SAMPLES.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from app import create_app
+
+from app.access import UNDECLARED_OK, Access
+from app.auth.models import Role
+from app.auth.services import make_token
+from config import TestingConfig
+from tests.factories import make_council, make_user
+
+PERSONAS = [None, *Role]
+
+
+def build_world():
+    """One person per role, all belonging to one council, and the objects URLs point at."""
+    council = make_council("Sample Council")
+    people = {role: make_user(role, council=council if role in (Role.COUNCIL_LEAD, Role.PARTICIPANT) else None) for role in Role}
+    invitee = make_user("participant", council=council, password=None)
+    return {
+        "council_id": council.id,
+        "token": make_token(invitee, "invitation"),
+        "reset_token": make_token(people[Role.PARTICIPANT], "reset"),
+        "people": people,
+    }
+
+
+#: Where an endpoint's argument is not the world's value of the same name.
+ARGUMENT_SOURCES = {("auth.reset_password", "token"): "reset_token"}
+
+
+def url_for_rule(rule, world) -> str:
+    values = {
+        argument: world[ARGUMENT_SOURCES.get((rule.endpoint, argument), argument)]
+        for argument in rule.arguments
+    }
+    return rule.build(values)[1]
+
+
+def test_every_route_declares_its_access(app):
+    undeclared = [
+        rule.endpoint
+        for rule in app.url_map.iter_rules()
+        if rule.endpoint not in UNDECLARED_OK
+        and not isinstance(getattr(app.view_functions[rule.endpoint], "access", None), Access)
+    ]
+    assert undeclared == []
+
+
+def test_an_undeclared_view_is_refused():
+    probe_app = create_app(TestingConfig)
+
+    @probe_app.get("/undeclared-probe")
+    def undeclared_probe():
+        return "should never be served"
+
+    with probe_app.app_context():
+        response = probe_app.test_client().get("/undeclared-probe")
+    assert response.status_code == 404
+    assert b"should never be served" not in response.data
+
+
+@pytest.mark.parametrize("persona", PERSONAS, ids=lambda p: p.value if p else "anonymous")
+def test_every_route_answers_each_role_as_declared(app, login, persona):
+    world = build_world()
+    client = login(world["people"][persona]) if persona else app.test_client()
+    checked = 0
+    for rule in app.url_map.iter_rules():
+        if rule.endpoint in UNDECLARED_OK:
+            continue
+        access: Access = app.view_functions[rule.endpoint].access
+        url = url_for_rule(rule, world)
+        allowed = access.kind == "public" or (
+            persona is not None and (access.kind == "signed_in" or persona in access.roles)
+        )
+        methods = rule.methods - {"HEAD", "OPTIONS"}
+        method = "GET" if "GET" in methods else "POST"
+        if allowed and method == "POST":
+            continue  # allowed POSTs act; their own tests cover them
+        response = client.open(url, method=method)
+        where = f"{method} {url} as {persona or 'anonymous'}"
+        if allowed:
+            assert response.status_code < 400, f"{where} gave {response.status_code}"
+        elif persona is None:
+            assert response.status_code == 302, f"{where} gave {response.status_code}"
+            assert "/sign-in" in response.headers["Location"], where
+        else:
+            assert response.status_code == 404, f"{where} gave {response.status_code}"
+        checked += 1
+    assert checked > 5
