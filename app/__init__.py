@@ -163,4 +163,5 @@ def import_models() -> None:
     from app.audit import models as _audit  # noqa: F401
     from app.auth import models as _auth  # noqa: F401
     from app.councils import models as _councils  # noqa: F401
+    from app.courses import models as _courses  # noqa: F401
     from app.mail import models as _mail  # noqa: F401

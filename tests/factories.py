@@ -8,6 +8,7 @@ from datetime import date
 from app.auth.models import Role, RoleGrant, User
 from app.auth.services import set_password
 from app.councils.models import Council, CouncilKind, Nation
+from app.courses.models import Course
 from app.extensions import db
 
 PASSWORD = "correct-horse-battery"
@@ -46,3 +47,11 @@ def make_user(*roles: str | Role, council: Council | None = None, password: str 
     db.session.add(user)
     db.session.commit()
     return user
+
+
+def make_course(slug: str | None = None, title: str = "Digital Leadership") -> Course:
+    n = next(_sequence)
+    course = Course(slug=slug or f"course-{n}", title=title)
+    db.session.add(course)
+    db.session.flush()
+    return course
