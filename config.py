@@ -67,7 +67,10 @@ class Config:
     WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the signed session
     MAX_CONTENT_LENGTH = 12 * 1024 * 1024
     HSTS = False
-    SCHEDULER_ENABLED = _env_bool("SCHEDULER_ENABLED", False)
+    #: How long a scheduler holds its lock without renewing it before another takes over.
+    SCHEDULER_LEASE_SECONDS = _env_int("SCHEDULER_LEASE_SECONDS", 30)
+    SCHEDULER_PLAN_SECONDS = _env_int("SCHEDULER_PLAN_SECONDS", 300)
+    SCHEDULER_DELIVER_SECONDS = _env_int("SCHEDULER_DELIVER_SECONDS", 30)
 
 
 class DevelopmentConfig(Config):

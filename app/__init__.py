@@ -92,8 +92,9 @@ def register_blueprints(app: Flask) -> None:
     from app.auth.views import bp as auth_bp
     from app.councils.views import bp as councils_bp
     from app.main.views import bp as main_bp
+    from app.reminders.views import bp as reminders_bp
 
-    for blueprint in (main_bp, auth_bp, councils_bp):
+    for blueprint in (main_bp, auth_bp, councils_bp, reminders_bp):
         app.register_blueprint(blueprint)
 
     govuk_assets = Path(app.static_folder) / "govuk" / "assets"
@@ -165,3 +166,4 @@ def import_models() -> None:
     from app.councils import models as _councils  # noqa: F401
     from app.courses import models as _courses  # noqa: F401
     from app.mail import models as _mail  # noqa: F401
+    from app.reminders import models as _reminders  # noqa: F401

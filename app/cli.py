@@ -70,6 +70,17 @@ def load_demo() -> None:
         click.echo(f"  {role:<16} {email}")
 
 
+@mail.command("plan")
+def plan() -> None:
+    """Plan every reminder now due into the outbox."""
+    from app.reminders.services import plan_reminders
+    from app.timeutil import utcnow
+
+    counts = plan_reminders(utcnow())
+    db.session.commit()
+    click.echo(", ".join(f"{count} {kind}" for kind, count in counts.items()) or "nothing due")
+
+
 @mail.command("deliver")
 def deliver() -> None:
     """Send what is due in the outbox now."""
@@ -81,10 +92,12 @@ def deliver() -> None:
 
 @scheduler.command("run")
 def run_scheduler() -> None:
-    """Run the scheduled jobs in the foreground (one process per deployment)."""
-    from app.scheduler import run_forever
+    """Run the scheduled jobs in the foreground; extra processes wait as stand-bys."""
+    from flask import current_app
 
-    run_forever()
+    from app.reminders.scheduler import run_forever
+
+    run_forever(current_app._get_current_object())
 
 
 def register(app: Flask) -> None:

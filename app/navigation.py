@@ -22,6 +22,7 @@ NAV_ITEMS = [
     NavItem("Home", "main.home", frozenset(Role)),
     NavItem("Councils", "councils.index", frozenset({Role.ADMIN}), prefix="councils."),
     NavItem("People", "auth.people", frozenset({Role.ADMIN}), prefix="auth.people"),
+    NavItem("Outbox", "reminders.outbox", frozenset({Role.ADMIN}), prefix="reminders.outbox"),
 ]
 
 

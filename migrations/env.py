@@ -67,6 +67,14 @@ def run_migrations_offline():
         context.run_migrations()
 
 
+# APScheduler creates and owns its job store table; it is not one of our models.
+NOT_OURS = {"apscheduler_jobs"}
+
+
+def include_object(obj, name, type_, reflected, compare_to):
+    return not (type_ == "table" and name in NOT_OURS)
+
+
 def run_migrations_online():
     """Run migrations in 'online' mode.
 
@@ -86,6 +94,7 @@ def run_migrations_online():
                 logger.info('No changes in schema detected.')
 
     conf_args = current_app.extensions['migrate'].configure_args
+    conf_args["include_object"] = include_object
     if conf_args.get("process_revision_directives") is None:
         conf_args["process_revision_directives"] = process_revision_directives
 

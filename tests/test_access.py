@@ -14,6 +14,8 @@ from app.access import UNDECLARED_OK, Access
 from app.auth.models import Role
 from app.auth.services import make_token
 from config import TestingConfig
+from app.extensions import db
+from app.mail.services import queue_email
 from tests.factories import make_council, make_user
 
 PERSONAS = [None, *Role]
@@ -24,7 +26,10 @@ def build_world():
     council = make_council("Sample Council")
     people = {role: make_user(role, council=council if role in (Role.COUNCIL_LEAD, Role.PARTICIPANT) else None) for role in Role}
     invitee = make_user("participant", council=council, password=None)
+    message = queue_email(to=invitee.email, kind="invitation", template="invitation", user=invitee, context={"link": "x", "days": 14})
+    db.session.commit()
     return {
+        "message_id": message.id,
         "council_id": council.id,
         "token": make_token(invitee, "invitation"),
         "reset_token": make_token(people[Role.PARTICIPANT], "reset"),

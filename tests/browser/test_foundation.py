@@ -7,7 +7,7 @@ from tests.factories import make_council, make_user
 pytestmark = pytest.mark.browser
 
 NAVIGATION = {
-    Role.ADMIN: ["Home", "Councils", "People"],
+    Role.ADMIN: ["Home", "Councils", "People", "Outbox"],
     Role.FACILITATOR: ["Home"],
     Role.COUNCIL_LEAD: ["Home"],
     Role.PARTICIPANT: ["Home"],

@@ -1,0 +1,57 @@
+"""The scheduled jobs: thin wrappers that run a service in the app and record the run."""
+
+from __future__ import annotations
+
+import logging
+from typing import Callable
+
+from flask import Flask
+
+from app.extensions import db
+from app.reminders.models import SchedulerJobRun
+from app.timeutil import utcnow
+
+log = logging.getLogger(__name__)
+
+#: The application and lock holder the jobs run for, set when this process takes the lock.
+_app: Flask | None = None
+_holder: str = ""
+
+
+def bind(app: Flask, holder: str) -> None:
+    global _app, _holder
+    _app, _holder = app, holder
+
+
+def _run(job_id: str, work: Callable[[], dict]) -> None:
+    with _app.app_context():
+        run = db.session.get(SchedulerJobRun, job_id) or SchedulerJobRun(job_id=job_id, run_count=0)
+        run.started_at, run.finished_at, run.holder = utcnow(), None, _holder
+        db.session.add(run)
+        db.session.commit()
+        try:
+            counts = work()
+            db.session.commit()
+            outcome = "ok: " + ", ".join(f"{n} {what}" for what, n in counts.items())
+        except Exception as error:  # a failed run is recorded and retried next time
+            db.session.rollback()
+            log.exception("job %s failed", job_id)
+            outcome = f"failed: {error}"
+        run = db.session.get(SchedulerJobRun, job_id)
+        run.finished_at, run.outcome = utcnow(), outcome
+        run.run_count += 1
+        db.session.commit()
+
+
+def plan() -> None:
+    """Plan every reminder now due into the outbox."""
+    from app.reminders.services import plan_reminders
+
+    _run("plan_reminders", lambda: plan_reminders(utcnow()))
+
+
+def deliver() -> None:
+    """Send what is due in the outbox."""
+    from app.mail.delivery import deliver_pending
+
+    _run("deliver_outbox", deliver_pending)

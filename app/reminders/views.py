@@ -1,0 +1,101 @@
+"""Reminder choices, unsubscribe links, and the admin's outbox and scheduler pages."""
+
+from datetime import UTC, datetime
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy import func, select, text
+
+from app import access
+from app.auth.models import Role
+from app.extensions import db
+from app.forms import ConfirmForm
+from app.mail.models import OutboxMessage, OutboxStatus
+from app.reminders import services
+from app.reminders.forms import PreferencesForm
+from app.reminders.kinds import optional_kinds_for
+from app.reminders.models import SchedulerJobRun, SchedulerLock
+from app.reminders.scheduler import JOBSTORE_TABLE
+from app.timeutil import utcnow
+
+bp = Blueprint("reminders", __name__)
+
+JOB_LABELS = {
+    "plan_reminders": "Plan reminders into the outbox",
+    "deliver_outbox": "Deliver the outbox",
+}
+
+
+@bp.route("/account/reminders", methods=["GET", "POST"])
+@access.signed_in
+def preferences():
+    """Choose which optional reminders to receive."""
+    kinds = optional_kinds_for(current_user)
+    form = PreferencesForm()
+    form.wanted.choices = [(k.name, k.label) for k in kinds]
+    current = services.preferences_for(current_user)
+    if request.method == "GET":
+        form.wanted.data = [k.name for k in kinds if k.name not in current.opted_out]
+    if form.validate_on_submit():
+        wanted = set(form.wanted.data or [])
+        services.set_preferences(
+            current_user,
+            switched_off={k.name for k in kinds if k.name not in wanted},
+            daily_digest=current.daily_digest,
+        )
+        db.session.commit()
+        flash("Your reminder choices have been saved")
+        return redirect(url_for("reminders.preferences"))
+    return render_template("reminders/preferences.html", form=form, kinds=kinds)
+
+
+@bp.get("/admin/outbox")
+@access.roles(Role.ADMIN)
+def outbox():
+    """Every email, newest first, filtered by status and kind."""
+    status = request.args.get("status", "")
+    kind = request.args.get("kind", "")
+    statement = select(OutboxMessage).order_by(OutboxMessage.id.desc())
+    if status in OutboxStatus.__members__.values():
+        statement = statement.where(OutboxMessage.status == status)
+    if kind:
+        statement = statement.where(OutboxMessage.kind == kind)
+    page = db.paginate(statement, per_page=50, error_out=False)
+    counts = dict(
+        db.session.execute(select(OutboxMessage.status, func.count()).group_by(OutboxMessage.status)).all()
+    )
+    kinds = db.session.scalars(select(OutboxMessage.kind).distinct().order_by(OutboxMessage.kind)).all()
+    return render_template(
+        "reminders/outbox.html", page=page, counts=counts, kinds=kinds, status=status, kind=kind,
+        statuses=list(OutboxStatus), form=ConfirmForm(),
+    )
+
+
+@bp.post("/admin/outbox/<int:message_id>/retry")
+@access.roles(Role.ADMIN)
+def retry(message_id):
+    """Send a failed message again."""
+    message = db.get_or_404(OutboxMessage, message_id)
+    if ConfirmForm().validate_on_submit() and message.status == OutboxStatus.FAILED:
+        message.status = OutboxStatus.PENDING
+        message.attempts = 0
+        message.next_attempt_at = utcnow()
+        db.session.commit()
+        flash(f"The email to {message.recipient} will be sent again within a minute")
+    return redirect(url_for("reminders.outbox", status="failed"))
+
+
+@bp.get("/admin/scheduler")
+@access.roles(Role.ADMIN)
+def scheduler():
+    """Which process holds the scheduler lock, and each job's last and next run."""
+    lock = db.session.get(SchedulerLock, "scheduler")
+    runs = {run.job_id: run for run in db.session.scalars(select(SchedulerJobRun))}
+    next_runs = {}
+    if db.inspect(db.engine).has_table(JOBSTORE_TABLE):
+        for job_id, next_run in db.session.execute(text(f"SELECT id, next_run_time FROM {JOBSTORE_TABLE}")):
+            next_runs[job_id] = datetime.fromtimestamp(next_run, UTC).replace(tzinfo=None)
+    return render_template(
+        "reminders/scheduler.html", lock=lock, runs=runs, next_runs=next_runs, now=utcnow(),
+        jobs=JOB_LABELS,
+    )
