@@ -89,12 +89,13 @@ def init_jinja(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
+    from app.audit.views import bp as audit_bp
     from app.auth.views import bp as auth_bp
     from app.councils.views import bp as councils_bp
     from app.main.views import bp as main_bp
     from app.reminders.views import bp as reminders_bp
 
-    for blueprint in (main_bp, auth_bp, councils_bp, reminders_bp):
+    for blueprint in (main_bp, auth_bp, councils_bp, reminders_bp, audit_bp):
         app.register_blueprint(blueprint)
 
     govuk_assets = Path(app.static_folder) / "govuk" / "assets"

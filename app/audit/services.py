@@ -6,6 +6,7 @@ from typing import Any
 
 from app.audit.models import AuditEvent
 from app.extensions import db
+from app.timeutil import utcnow
 
 
 def record(actor, action: str, obj, changes: dict[str, Any] | None = None) -> AuditEvent:
@@ -19,6 +20,7 @@ def record(actor, action: str, obj, changes: dict[str, Any] | None = None) -> Au
         object_type=obj if isinstance(obj, str) else type(obj).__name__,
         object_id=None if isinstance(obj, str) else obj.id,
         changes=changes or {},
+        at=utcnow(),
     )
     db.session.add(event)
     return event

@@ -1,0 +1,61 @@
+import csv
+import io
+
+import time_machine
+from bs4 import BeautifulSoup
+
+from app.audit.services import record
+from app.extensions import db
+from app.exports import csv_text, neutralise
+from tests.factories import make_council, make_user
+
+
+def soup(response):
+    return BeautifulSoup(response.data, "html.parser")
+
+
+def actions_on(page) -> list[str]:
+    return [td.get_text() for td in page.select("tbody tr td:nth-of-type(3)")]
+
+
+def test_the_audit_log_filters_by_person_action_object_and_date(admin_client, admin):
+    other = make_user("admin", name="Olu Adebayo")
+    council = make_council()
+    with time_machine.travel("2027-03-01 10:00", tick=False):
+        record(admin, "council.updated", council, {"name": ["Old", "New"]})
+    with time_machine.travel("2027-03-20 10:00", tick=False):
+        record(other, "user.invited", other)
+    db.session.commit()
+
+    assert actions_on(soup(admin_client.get("/admin/audit/?person=olu"))) == ["user.invited"]
+    assert actions_on(soup(admin_client.get("/admin/audit/?action=council"))) == ["council.updated"]
+    assert actions_on(soup(admin_client.get(f"/admin/audit/?object=Council:{council.id}"))) == ["council.updated"]
+    assert actions_on(soup(admin_client.get("/admin/audit/?from=2027-03-10&to=2027-03-31"))) == ["user.invited"]
+    page = soup(admin_client.get("/admin/audit/?action=council"))
+    assert "Old → New" in page.select_one("tbody").get_text()
+
+
+def test_a_bad_date_is_an_error_beside_the_field_and_keeps_what_was_typed(admin_client):
+    page = soup(admin_client.get("/admin/audit/?from=last+tuesday"))
+    assert page.title.get_text().startswith("Error: ")
+    assert "Enter a date like 2027-03-14" in page.select_one("#from-error").get_text()
+    assert page.select_one("#from")["value"] == "last tuesday"
+
+
+def test_the_audit_csv_has_a_header_and_runs_no_formulas(admin_client, admin):
+    admin.name = '=HYPERLINK("http://evil.example")'
+    record(admin, "user.invited", admin)
+    db.session.commit()
+    response = admin_client.get("/admin/audit/audit.csv")
+    text = response.data.decode("utf-8")
+    assert text.startswith("\ufeff")
+    rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff"))))
+    assert rows[0][:4] == ["When", "Who", "Email", "Action"]
+    assert rows[1][1] == "'=HYPERLINK(\"http://evil.example\")"
+
+
+def test_formula_cells_are_neutralised_and_others_left_alone():
+    assert [neutralise(v) for v in ["=1+1", "+44 20", "-3", "@SUM(A1)", "Adur", 12, None]] == [
+        "'=1+1", "'+44 20", "'-3", "'@SUM(A1)", "Adur", "12", ""
+    ]
+    assert csv_text(["a"], [["=x"]]) == "\ufeffa\r\n'=x\r\n"
