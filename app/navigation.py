@@ -22,6 +22,9 @@ NAV_ITEMS = [
     NavItem("Home", "main.home", frozenset(Role)),
     NavItem("Councils", "councils.index", frozenset({Role.ADMIN}), prefix="councils."),
     NavItem("People", "auth.people", frozenset({Role.ADMIN}), prefix="auth.people"),
+    NavItem("Cohorts", "cohorts.index", frozenset({Role.ADMIN, Role.FACILITATOR}), prefix="cohorts."),
+    NavItem("Timetable", "cohorts.timetable", frozenset({Role.PARTICIPANT})),
+    NavItem("Attendance", "cohorts.my_attendance", frozenset({Role.PARTICIPANT})),
     NavItem("Outbox", "reminders.outbox", frozenset({Role.ADMIN}), prefix="reminders.outbox"),
 ]
 

@@ -1,0 +1,192 @@
+"""Attendance registers and the figures made from them.
+
+A participant's attendance counts the sessions whose register marked them present or late,
+out of those marked present, late or absent: excused absences leave the denominator, and so
+do sessions held before they joined the cohort.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import and_, case, func, or_, select
+
+from app.audit.services import record
+from app.cohorts.models import Attendance, AttendanceStatus, Cohort, Enrolment, LiveSession
+from app.cohorts.services import CohortError
+from app.extensions import db
+from app.timeutil import format_datetime
+
+ATTENDED = (AttendanceStatus.PRESENT, AttendanceStatus.LATE)
+COUNTED = (AttendanceStatus.PRESENT, AttendanceStatus.LATE, AttendanceStatus.ABSENT)
+
+
+@dataclass(frozen=True)
+class AttendanceFigure:
+    attended: int = 0
+    counted: int = 0
+
+    @property
+    def percent(self) -> int | None:
+        return None if self.counted == 0 else round(100 * self.attended / self.counted)
+
+    def meets(self, threshold: int) -> bool:
+        """Met when nothing has counted yet, or the share attended reaches the threshold."""
+        return self.counted == 0 or 100 * self.attended >= threshold * self.counted
+
+    def __add__(self, other: "AttendanceFigure") -> "AttendanceFigure":
+        return AttendanceFigure(self.attended + other.attended, self.counted + other.counted)
+
+    def describe(self, threshold: int) -> str:
+        if self.counted == 0:
+            return f"No sessions counted yet; {threshold}% needed"
+        return f"{self.attended} of {self.counted} sessions ({self.percent}%); {threshold}% needed"
+
+
+def expected_enrolments(session: LiveSession) -> list[Enrolment]:
+    """Who belongs in this session's register: everyone in the cohort when it started."""
+    from app.auth.models import User
+
+    return db.session.scalars(
+        select(Enrolment)
+        .join(User, User.id == Enrolment.user_id)
+        .where(
+            Enrolment.cohort_id == session.cohort_id,
+            Enrolment.joined_at <= session.starts_at,
+            or_(Enrolment.left_at.is_(None), Enrolment.left_at > session.starts_at),
+        )
+        .order_by(User.name)
+    ).all()
+
+
+def marks_for(session: LiveSession) -> dict[int, Attendance]:
+    return {
+        mark.enrolment_id: mark
+        for mark in db.session.scalars(select(Attendance).where(Attendance.session_id == session.id))
+    }
+
+
+def register_closed_reason(session: LiveSession, now: datetime) -> str | None:
+    """Why this session's register cannot be taken now, or None if it can."""
+    if session.is_cancelled:
+        return "This session was cancelled, so it has no register"
+    if not session.has_started(now):
+        return f"You can take the register once the session starts, on {format_datetime(session.starts_at)}"
+    return None
+
+
+def record_register(session: LiveSession, *, actor, marks: dict[int, tuple[str, str | None]], now: datetime) -> int:
+    """Save a whole register in one go: {enrolment_id: (status, note)}. A changed mark is
+    audited with its before and after. Returns how many marks were new or changed."""
+    closed = register_closed_reason(session, now)
+    if closed:
+        raise CohortError(closed, field="register")
+    expected = {enrolment.id: enrolment for enrolment in expected_enrolments(session)}
+    parsed = {}
+    for enrolment_id, (status, note) in marks.items():
+        enrolment = expected.get(enrolment_id)
+        if enrolment is None:
+            raise CohortError("Someone in the register is not in this cohort at this session", field="register")
+        try:
+            parsed[enrolment_id] = (AttendanceStatus(status), (note or "").strip()[:500] or None)
+        except ValueError:
+            raise CohortError(
+                f"Choose present, late, absent or excused for {enrolment.user.name}", field=f"status-{enrolment_id}"
+            ) from None
+    existing = marks_for(session)
+    changed = 0
+    for enrolment_id, (status, note) in parsed.items():
+        mark = existing.get(enrolment_id)
+        if mark is None:
+            db.session.add(Attendance(session_id=session.id, enrolment_id=enrolment_id, status=status, note=note,
+                                      marked_by_id=actor.id, marked_at=now))
+            changed += 1
+        elif (mark.status, mark.note) != (status, note):
+            record(actor, "attendance.amended", mark, {
+                "participant": expected[enrolment_id].user.email,
+                "session": session.title,
+                "status": [mark.status.value, status.value],
+                "note": [mark.note, note],
+            })
+            mark.status, mark.note, mark.marked_by_id, mark.marked_at = status, note, actor.id, now
+            changed += 1
+    if not existing and parsed:
+        record(actor, "register.taken", session, {"marks": len(parsed)})
+    db.session.flush()
+    return changed
+
+
+def figures_for(enrolment_ids: list[int]) -> dict[int, AttendanceFigure]:
+    """Attendance of each enrolment, with the marks of any enrolment transferred into it,
+    from a bounded number of queries however many there are."""
+    if not enrolment_ids:
+        return {}
+    owners = {enrolment_id: enrolment_id for enrolment_id in enrolment_ids}
+    frontier = list(enrolment_ids)
+    while frontier:  # follow transfers back: one query per step of the longest chain
+        earlier = db.session.execute(
+            select(Enrolment.id, Enrolment.transferred_to_id).where(Enrolment.transferred_to_id.in_(frontier))
+        ).all()
+        for enrolment_id, moved_to in earlier:
+            owners[enrolment_id] = owners[moved_to]
+        frontier = [enrolment_id for enrolment_id, _ in earlier]
+    rows = db.session.execute(
+        select(
+            Attendance.enrolment_id,
+            func.sum(case((Attendance.status.in_(ATTENDED), 1), else_=0)),
+            func.sum(case((Attendance.status.in_(COUNTED), 1), else_=0)),
+        )
+        .join(LiveSession, LiveSession.id == Attendance.session_id)
+        .join(Enrolment, Enrolment.id == Attendance.enrolment_id)
+        .where(
+            Attendance.enrolment_id.in_(list(owners)),
+            LiveSession.cancelled_at.is_(None),
+            LiveSession.starts_at >= Enrolment.joined_at,
+        )
+        .group_by(Attendance.enrolment_id)
+    ).all()
+    figures = {enrolment_id: AttendanceFigure() for enrolment_id in enrolment_ids}
+    for enrolment_id, attended, counted in rows:
+        owner = owners[enrolment_id]
+        figures[owner] = figures[owner] + AttendanceFigure(int(attended or 0), int(counted or 0))
+    return figures
+
+
+@dataclass
+class AttendanceMatrix:
+    sessions: list[LiveSession]
+    enrolments: list[Enrolment]
+    #: (enrolment id, session id) -> mark
+    marks: dict[tuple[int, int], Attendance]
+    figures: dict[int, AttendanceFigure]
+    threshold: int
+
+    def expected(self, enrolment: Enrolment, session: LiveSession) -> bool:
+        return enrolment.joined_at <= session.starts_at and (
+            enrolment.left_at is None or enrolment.left_at > session.starts_at
+        )
+
+
+def attendance_matrix(cohort: Cohort) -> AttendanceMatrix:
+    """Participants × sessions with each person's percentage: five queries at any size."""
+    from app.cohorts.services import enrolments_of
+    from app.cohorts.sessions import sessions_of
+
+    sessions = [s for s in sessions_of(cohort) if not s.is_cancelled]
+    enrolments = enrolments_of(cohort)
+    marks = {
+        (mark.enrolment_id, mark.session_id): mark
+        for mark in db.session.scalars(
+            select(Attendance).join(LiveSession, LiveSession.id == Attendance.session_id).where(
+                and_(LiveSession.cohort_id == cohort.id, LiveSession.cancelled_at.is_(None))
+            )
+        )
+    }
+    return AttendanceMatrix(
+        sessions=sessions,
+        enrolments=enrolments,
+        marks=marks,
+        figures=figures_for([e.id for e in enrolments]),
+        threshold=cohort.course_version.attendance_threshold,
+    )

@@ -1,0 +1,116 @@
+"""Live sessions: planning, moving and cancelling them, and telling the people affected."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from urllib.parse import urlsplit
+
+from sqlalchemy import select
+
+from app.audit.services import record
+from app.cohorts.models import Cohort, Enrolment, EnrolmentStatus, LiveSession
+from app.cohorts.services import CohortError
+from app.extensions import db
+from app.mail.services import queue_email
+from app.timeutil import format_datetime, utcnow
+from app.urls import absolute_url
+
+
+def _validate(starts_at: datetime, ends_at: datetime, location: str | None, join_url: str | None) -> None:
+    if ends_at <= starts_at:
+        raise CohortError("The session must end after it starts", field="ends_at")
+    if join_url:
+        parts = urlsplit(join_url)
+        if parts.scheme != "https" or not parts.netloc:
+            raise CohortError("Enter a joining link that starts with https://", field="join_url")
+    if not (location or join_url):
+        raise CohortError("Enter a place or an online joining link", field="location")
+
+
+def create_session(cohort: Cohort, *, actor, title: str, module, starts_at: datetime, ends_at: datetime,
+                   location: str | None, join_url: str | None) -> LiveSession:
+    _check_module(cohort, module)
+    _validate(starts_at, ends_at, location, join_url)
+    session = LiveSession(
+        cohort=cohort, module=module, title=title.strip(), starts_at=starts_at, ends_at=ends_at,
+        location=(location or "").strip() or None, join_url=(join_url or "").strip() or None,
+    )
+    db.session.add(session)
+    db.session.flush()
+    record(actor, "session.created", session, {"title": session.title, "starts_at": str(starts_at)})
+    return session
+
+
+def _check_module(cohort: Cohort, module) -> None:
+    if module is not None and module.version_id != cohort.course_version_id:
+        raise CohortError("Choose a module of this cohort's course", field="module")
+
+
+def update_session(session: LiveSession, *, actor, title: str, module, starts_at: datetime, ends_at: datetime,
+                   location: str | None, join_url: str | None) -> None:
+    """Change a session; if its time or place moved, everyone in the cohort is told."""
+    if session.is_cancelled:
+        raise CohortError("A cancelled session cannot be changed", field="title")
+    _check_module(session.cohort, module)
+    _validate(starts_at, ends_at, location, join_url)
+    before = {
+        "starts_at": session.starts_at, "ends_at": session.ends_at,
+        "location": session.location, "join_url": session.join_url,
+    }
+    session.title, session.module = title.strip(), module
+    session.starts_at, session.ends_at = starts_at, ends_at
+    session.location = (location or "").strip() or None
+    session.join_url = (join_url or "").strip() or None
+    after = {key: getattr(session, key) for key in before}
+    changed = {key: [str(before[key]), str(after[key])] for key in before if before[key] != after[key]}
+    session.sequence += 1
+    session.updated_at = utcnow()
+    record(actor, "session.updated", session, changed)
+    if changed:
+        _tell_everyone(session, "session_moved", previous_start=before["starts_at"])
+
+
+def cancel_session(session: LiveSession, *, actor, reason: str) -> None:
+    if session.is_cancelled:
+        raise CohortError("This session is already cancelled", field="reason")
+    session.cancelled_at = utcnow()
+    session.sequence += 1
+    record(actor, "session.cancelled", session, {"reason": reason.strip()})
+    _tell_everyone(session, "session_cancelled", reason=reason.strip())
+
+
+def people_of(cohort: Cohort) -> list:
+    """Everyone a change to the cohort's timetable affects: its active participants and
+    facilitators, each once even if they hold both roles."""
+    from app.auth.models import User
+
+    participants = db.session.scalars(
+        select(User).join(Enrolment, Enrolment.user_id == User.id).where(
+            Enrolment.cohort_id == cohort.id, Enrolment.status == EnrolmentStatus.ACTIVE
+        )
+    ).all()
+    unique = {person.id: person for person in [*participants, *cohort.facilitators]}
+    return list(unique.values())
+
+
+def _tell_everyone(session: LiveSession, template: str, **context) -> None:
+    from app.cohorts.calendar import session_ics_attachment
+
+    link = absolute_url("cohorts.timetable_redirect")
+    for person in people_of(session.cohort):
+        queue_email(
+            to=person.email,
+            kind=template,
+            template=f"cohorts/{template}",
+            user=person,
+            dedupe_key=f"{template}:{session.id}:{session.sequence}:{person.id}",
+            context={"session": session, "when": format_datetime(session.starts_at), "link": link,
+                     "previous_when": format_datetime(context.pop("previous_start", None)), **context},
+            attachments=(session_ics_attachment(session),),
+        )
+
+
+def sessions_of(cohort: Cohort) -> list[LiveSession]:
+    return db.session.scalars(
+        select(LiveSession).where(LiveSession.cohort_id == cohort.id).order_by(LiveSession.starts_at)
+    ).all()

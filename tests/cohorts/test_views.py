@@ -1,0 +1,159 @@
+from datetime import datetime, timedelta
+
+from bs4 import BeautifulSoup
+from icalendar import Calendar
+from sqlalchemy import func, select
+
+from app.cohorts import services
+from app.cohorts.models import Attendance
+from app.extensions import db
+from app.mail.delivery import deliver_pending
+from app.timeutil import utcnow
+from tests.factories import make_cohort, make_live_session, make_user
+
+
+def soup(response):
+    return BeautifulSoup(response.data, "html.parser")
+
+
+def cohort_with(n_people: int, n_sessions: int, admin):
+    cohort = make_cohort(capacity=max(n_people, 1))
+    start = utcnow() - timedelta(days=n_sessions + 1)
+    enrolments = [services.enrol(cohort, make_user("participant"), actor=admin, now=start - timedelta(days=1))
+                  for _ in range(n_people)]
+    sessions = [make_live_session(cohort, starts_at=start + timedelta(days=i)) for i in range(n_sessions)]
+    db.session.commit()
+    return cohort, enrolments, sessions
+
+
+def test_a_thirty_person_register_is_taken_in_one_submit(admin, login):
+    cohort, enrolments, (session,) = cohort_with(30, 1, admin)
+    client = login(cohort.facilitators[0])
+    page = soup(client.get(f"/sessions/{session.id}/register?preset=present"))
+    assert len(page.select("input[type=radio][value=present][checked]")) == 30
+    data = {f"status-{e.id}": "present" for e in enrolments}
+    data[f"status-{enrolments[0].id}"] = "late"
+    data[f"note-{enrolments[0].id}"] = "Train delayed"
+    response = client.post(f"/sessions/{session.id}/register", data=data)
+    assert response.status_code == 302
+    assert db.session.scalar(select(func.count(Attendance.id))) == 30
+
+
+def test_a_register_missing_a_choice_keeps_what_was_typed(admin, login):
+    cohort, enrolments, (session,) = cohort_with(2, 1, admin)
+    client = login(cohort.facilitators[0])
+    first, second = enrolments
+    page = soup(client.post(f"/sessions/{session.id}/register", data={
+        f"status-{first.id}": "present", f"note-{second.id}": "Rang in",
+    }))
+    assert page.title.get_text().startswith("Error: ")
+    assert f"for {second.user.name}" in page.select_one(f"#status-{second.id}-error").get_text()
+    assert page.select_one(f"#status-{first.id}")  # the radios are still there
+    assert page.select_one(f"input[name=note-{second.id}]")["value"] == "Rang in"
+    assert db.session.scalar(select(func.count(Attendance.id))) == 0
+
+
+def test_a_future_sessions_register_cannot_be_taken(admin, login):
+    cohort, enrolments, _ = cohort_with(1, 0, admin)
+    future = make_live_session(cohort, starts_at=utcnow() + timedelta(days=3))
+    client = login(cohort.facilitators[0])
+    page = soup(client.post(f"/sessions/{future.id}/register", data={f"status-{enrolments[0].id}": "present"}))
+    assert "You can take the register once the session starts" in page.select_one("main").get_text()
+    assert db.session.scalar(select(func.count(Attendance.id))) == 0
+
+
+def test_a_facilitator_of_another_cohort_gets_404(admin, login):
+    cohort, _, (session,) = cohort_with(1, 1, admin)
+    stranger = login(make_cohort().facilitators[0])
+    assert stranger.get(f"/sessions/{session.id}/register").status_code == 404
+    assert stranger.get(f"/cohorts/{cohort.id}/attendance").status_code == 404
+    assert stranger.get(f"/cohorts/{cohort.id}").status_code == 404
+
+
+def test_the_matrix_query_count_does_not_grow_with_the_cohort(admin, login, count_queries):
+    small, *_ = cohort_with(5, 3, admin)
+    large, *_ = cohort_with(30, 12, admin)
+    client = login(admin)
+    counts = []
+    for cohort in (small, large):
+        with count_queries() as counter:
+            response = client.get(f"/cohorts/{cohort.id}/attendance")
+        assert response.status_code == 200
+        counts.append(counter.count)
+    assert counts[0] == counts[1]
+    with count_queries() as small_timetable:
+        client.get(f"/cohorts/{small.id}")
+    with count_queries() as large_timetable:
+        client.get(f"/cohorts/{large.id}")
+    assert small_timetable.count == large_timetable.count
+
+
+def test_the_matrix_highlights_people_below_the_threshold(admin, login):
+    cohort, (good, poor), sessions = cohort_with(2, 5, admin)
+    client = login(admin)
+    for i, session in enumerate(sessions):
+        client.post(f"/sessions/{session.id}/register", data={
+            f"status-{good.id}": "present", f"status-{poor.id}": "present" if i < 3 else "absent",
+        })
+    rows = soup(client.get(f"/cohorts/{cohort.id}/attendance")).select("tbody tr")
+    by_name = {row.th.get_text(): row for row in rows}
+    assert "100%" in by_name[good.user.name].get_text()
+    assert "60%" in by_name[poor.user.name].get_text()
+    assert "Below 80%" in by_name[poor.user.name].get_text()
+    assert "Below" not in by_name[good.user.name].get_text()
+
+
+def test_a_participant_sees_only_their_own_attendance(admin, login):
+    cohort, (me, other), (session,) = cohort_with(2, 1, admin)
+    login(admin).post(f"/sessions/{session.id}/register", data={
+        f"status-{me.id}": "excused", f"note-{me.id}": "Jury service", f"status-{other.id}": "absent",
+    })
+    page = soup(login(me.user).get("/my/attendance"))
+    text = page.select_one("main").get_text()
+    assert "Excused" in text and "Jury service" in text
+    assert other.user.name not in text
+    assert login(me.user).get(f"/cohorts/{cohort.id}/attendance").status_code == 404
+
+
+def test_moving_a_session_emails_everyone_with_a_calendar_file(admin, login, smtp):
+    cohort, (enrolment,), _ = cohort_with(1, 0, admin)
+    session = make_live_session(cohort, starts_at=datetime(2027, 6, 1, 9))
+    db.session.commit()
+    client = login(cohort.facilitators[0])
+    response = client.post(f"/sessions/{session.id}/edit", data={
+        "title": session.title, "module": "", "day-day": "2", "day-month": "6", "day-year": "2027",
+        "starts": "2pm", "ends": "4pm", "location": "Worthing Town Hall", "join_url": "",
+    })
+    assert response.status_code == 302
+    deliver_pending()
+    (message,) = smtp.to(enrolment.user.email)
+    assert "2 June 2027 at 2pm" in message["Subject"]
+    (ics,) = list(message.iter_attachments())
+    (event,) = Calendar.from_ical(ics.get_content()).walk("VEVENT")
+    assert event.decoded("dtstart").hour == 14
+
+
+def test_session_form_errors_beside_the_fields(admin, login):
+    cohort, _, _ = cohort_with(0, 0, admin)
+    client = login(cohort.facilitators[0])
+    page = soup(client.post(f"/cohorts/{cohort.id}/sessions/new", data={
+        "title": "Show and tell", "day-day": "2", "day-month": "6", "day-year": "2027",
+        "starts": "3pm", "ends": "2pm", "join_url": "http://example.com/meet",
+    }))
+    assert "must end after it starts" in page.select_one("#ends-error").get_text()
+    assert page.select_one("#title")["value"] == "Show and tell"
+    page = soup(client.post(f"/cohorts/{cohort.id}/sessions/new", data={
+        "title": "Show and tell", "day-day": "2", "day-month": "6", "day-year": "2027",
+        "starts": "1pm", "ends": "2pm", "join_url": "http://example.com/meet",
+    }))
+    assert "starts with https://" in page.select_one("#join_url-error").get_text()
+
+
+def test_the_calendar_feed_is_served_by_its_secret_only(admin, client, login):
+    cohort, (enrolment,), _ = cohort_with(1, 1, admin)
+    page = soup(login(enrolment.user).get("/my/timetable"))
+    url = page.select_one("#feed-url").get_text()
+    path = url.split("lms.test", 1)[1]
+    response = client.get(path)
+    assert response.status_code == 200 and response.mimetype == "text/calendar"
+    assert client.get("/calendar/not-the-secret.ics").status_code == 404
