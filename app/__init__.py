@@ -91,12 +91,13 @@ def init_jinja(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     from app.audit.views import bp as audit_bp
     from app.auth.views import bp as auth_bp
+    from app.certificates.views import bp as certificates_bp
     from app.cohorts.blueprint import bp as cohorts_bp
     from app.councils.views import bp as councils_bp
     from app.main.views import bp as main_bp
     from app.reminders.views import bp as reminders_bp
 
-    for blueprint in (main_bp, auth_bp, councils_bp, reminders_bp, audit_bp, cohorts_bp):
+    for blueprint in (main_bp, auth_bp, councils_bp, reminders_bp, audit_bp, cohorts_bp, certificates_bp):
         app.register_blueprint(blueprint)
 
     govuk_assets = Path(app.static_folder) / "govuk" / "assets"
@@ -165,6 +166,7 @@ def import_models() -> None:
     """Import every model so that metadata, migrations and relationships see them all."""
     from app.audit import models as _audit  # noqa: F401
     from app.auth import models as _auth  # noqa: F401
+    from app.certificates import models as _certificates  # noqa: F401
     from app.cohorts import models as _cohorts  # noqa: F401
     from app.councils import models as _councils  # noqa: F401
     from app.courses import models as _courses  # noqa: F401

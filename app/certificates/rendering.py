@@ -51,9 +51,13 @@ def render_html(context: dict, folder: Path) -> str:
     return environment.get_template("template.html").render(**context, qr_code=Markup(qr))
 
 
-def render_pdf(context: dict, design: str = "default", fetcher: DesignFetcher | None = None) -> bytes:
-    """The certificate PDF for this plain-data context."""
-    folder = design_folder(design)
+def render_in_folder(context: dict, folder: Path, fetcher: DesignFetcher | None = None) -> bytes:
+    """Render with no application around it, so worker processes can call it too."""
     fetcher = fetcher or DesignFetcher(folder)
     html = HTML(string=render_html(context, folder), base_url=folder.as_uri() + "/", url_fetcher=fetcher)
     return html.write_pdf()
+
+
+def render_pdf(context: dict, design: str = "default", fetcher: DesignFetcher | None = None) -> bytes:
+    """The certificate PDF for this plain-data context."""
+    return render_in_folder(context, design_folder(design), fetcher)

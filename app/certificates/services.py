@@ -1,0 +1,148 @@
+"""Issuing, revoking, reissuing and checking certificates."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from concurrent.futures import ProcessPoolExecutor
+from datetime import datetime
+from multiprocessing import get_context
+
+from flask import current_app
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from app.audit.services import record
+from app.certificates.codes import new_code, normalise_code
+from app.certificates.models import Certificate
+from app.certificates.rendering import design_folder, render_in_folder, render_pdf
+from app.cohorts.models import Enrolment, EnrolmentStatus
+from app.extensions import db
+from app.mail.services import Attachment, queue_email
+from app.storage import new_key, storage
+from app.timeutil import format_date, utcnow
+from app.urls import absolute_url
+
+
+class CertificateError(Exception):
+    def __init__(self, message: str, field: str | None = None):
+        super().__init__(message)
+        self.field = field
+
+
+def valid_certificate(enrolment: Enrolment) -> Certificate | None:
+    return db.session.scalar(
+        select(Certificate).where(
+            Certificate.enrolment_id == enrolment.id,
+            Certificate.revoked_at.is_(None),
+            Certificate.superseded_at.is_(None),
+        )
+    )
+
+
+def find_by_code(typed: str) -> Certificate | None:
+    code = normalise_code(typed)
+    if code is None:
+        return None
+    return db.session.scalar(select(Certificate).where(Certificate.code == code))
+
+
+def find_by_pdf(data: bytes) -> Certificate | None:
+    """The certificate this exact file was issued as, if any."""
+    digest = hashlib.sha256(data).hexdigest()
+    return db.session.scalar(select(Certificate).where(Certificate.sha256 == digest))
+
+
+def certificate_context(enrolment: Enrolment, code: str, *, name: str | None = None, on: datetime | None = None) -> dict:
+    """The plain data a certificate shows: no ORM objects, so it can be stored and reused."""
+    cohort = enrolment.cohort
+    user = enrolment.user
+    return {
+        "programme": current_app.config["SERVICE_NAME"],
+        "participant_name": name or user.name,
+        "council_name": user.council.name if user.council else "",
+        "course_title": cohort.course_version.title,
+        "cohort_name": cohort.name,
+        "completed_on": format_date(on or utcnow()),
+        "modules": [module.title for module in cohort.course_version.modules],
+        "code": code,
+        "verify_url": absolute_url("certificates.verify_code", code=code),
+    }
+
+
+def _store(enrolment: Enrolment, context: dict, pdf: bytes, actor) -> Certificate | None:
+    """Record a rendered certificate; None if another request issued one first."""
+    key = storage().save(new_key("certificates", ".pdf"), pdf)
+    certificate = Certificate(
+        enrolment_id=enrolment.id, code=context["code"], issued_by_id=actor.id if actor else None,
+        context=context, storage_key=key, sha256=hashlib.sha256(pdf).hexdigest(), issued_at=utcnow(),
+    )
+    try:
+        with db.session.begin_nested():
+            db.session.add(certificate)
+    except IntegrityError:  # the partial unique index: a valid certificate already exists
+        storage().delete(key)
+        return None
+    enrolment.status = EnrolmentStatus.COMPLETED
+    record(actor, "certificate.issued", certificate, {"code": certificate.code, "participant": enrolment.user.email})
+    _send(certificate, enrolment, pdf)
+    return certificate
+
+
+def _send(certificate: Certificate, enrolment: Enrolment, pdf: bytes) -> None:
+    queue_email(
+        to=enrolment.user.email, kind="certificate", template="certificate", user=enrolment.user,
+        dedupe_key=f"certificate:{certificate.code}",
+        context={"certificate": certificate, "verify_url": certificate.context["verify_url"],
+                 "link": absolute_url("certificates.mine")},
+        attachments=(Attachment(certificate.filename, "application/pdf", pdf),),
+    )
+
+
+def issue_certificate(enrolment: Enrolment, *, actor=None) -> Certificate:
+    """The enrolment's valid certificate, issued now if it has none. Idempotent under races."""
+    existing = valid_certificate(enrolment)
+    if existing is not None:
+        return existing
+    context = certificate_context(enrolment, new_code())
+    return _store(enrolment, context, render_pdf(context), actor) or valid_certificate(enrolment)
+
+
+def issue_many(enrolments: list[Enrolment], *, actor) -> list[Certificate]:
+    """Issue certificates for many enrolments, rendering on every core at once."""
+    todo = [e for e in enrolments if valid_certificate(e) is None]
+    contexts = [certificate_context(e, new_code()) for e in todo]
+    folders = [design_folder("default")] * len(contexts)
+    # Spawned, not forked: the web process has threads and open database connections.
+    with ProcessPoolExecutor(max_workers=os.cpu_count() or 2, mp_context=get_context("spawn")) as pool:
+        pdfs = list(pool.map(render_in_folder, contexts, folders))
+    stored = (_store(e, context, pdf, actor) for e, context, pdf in zip(todo, contexts, pdfs))
+    return [certificate for certificate in stored if certificate is not None]
+
+
+def revoke(certificate: Certificate, *, actor, reason: str) -> None:
+    if certificate.state != "valid":
+        raise CertificateError("Only a valid certificate can be revoked", field="reason")
+    certificate.revoked_at = utcnow()
+    certificate.revoked_by_id = actor.id
+    certificate.revoked_reason = reason.strip()
+    if certificate.enrolment.status is EnrolmentStatus.COMPLETED:
+        certificate.enrolment.status = EnrolmentStatus.ACTIVE
+    record(actor, "certificate.revoked", certificate, {"code": certificate.code, "reason": reason.strip()})
+
+
+def reissue(certificate: Certificate, *, actor, name: str) -> Certificate:
+    """A new certificate with a new code (a corrected name, say); the old one is superseded."""
+    if certificate.state != "valid":
+        raise CertificateError("Only a valid certificate can be reissued", field="name")
+    certificate.superseded_at = utcnow()
+    db.session.flush()
+    enrolment = certificate.enrolment
+    context = certificate_context(enrolment, new_code(), name=name.strip())
+    context["completed_on"] = certificate.context["completed_on"]
+    replacement = _store(enrolment, context, render_pdf(context), actor)
+    certificate.superseded_by_id = replacement.id
+    record(actor, "certificate.reissued", certificate, {
+        "name": [certificate.context["participant_name"], name.strip()], "new_code": replacement.code,
+    })
+    return replacement

@@ -1,0 +1,203 @@
+"""Certificates: public verification, downloads, and the programme team's revoke and reissue."""
+
+from __future__ import annotations
+
+import zipfile
+
+from flask import Blueprint, Response, abort, flash, redirect, render_template, send_file, stream_with_context, url_for
+from flask_login import current_user
+from sqlalchemy import select
+
+from app import access
+from app.auth.models import Role
+from app.certificates import services
+from app.certificates.codes import normalise_code
+from app.certificates.forms import CheckPdfForm, ReissueForm, RevokeForm, VerifyCodeForm
+from app.certificates.models import Certificate
+from app.cohorts.models import Enrolment
+from app.cohorts.services import may_run
+from app.cohorts.views import load_cohort
+from app.extensions import db, limiter
+from app.forms import ConfirmForm
+from app.storage import storage
+
+bp = Blueprint("certificates", __name__)
+
+VERIFY_LIMIT = "30 per minute"
+
+
+@bp.route("/verify", methods=["GET", "POST"])
+@access.public
+@limiter.limit(VERIFY_LIMIT, methods=["POST"])
+def verify():
+    """Check a certificate by its code, or by uploading the PDF."""
+    form, pdf_form = VerifyCodeForm(), CheckPdfForm()
+    if form.validate_on_submit():
+        code = normalise_code(form.code.data)
+        if code is None:
+            form.code.errors.append("Enter a code like DLP-7K3M-9QX2-HT4W-R8ZC: the letters DLP and 16 letters or numbers")
+        else:
+            return redirect(url_for("certificates.verify_code", code=code))
+    return render_template("certificates/verify.html", form=form, code_form=form, pdf_form=pdf_form)
+
+
+@bp.post("/verify/file")
+@access.public
+@limiter.limit(VERIFY_LIMIT)
+def verify_file():
+    """Is this exactly the PDF we issued?"""
+    form, pdf_form = VerifyCodeForm(formdata=None), CheckPdfForm()
+    if not pdf_form.validate_on_submit():
+        return render_template("certificates/verify.html", form=pdf_form, code_form=form, pdf_form=pdf_form)
+    certificate = services.find_by_pdf(pdf_form.file.data.read())
+    return render_template("certificates/file_result.html", certificate=certificate)
+
+
+@bp.get("/verify/<code>")
+@access.public
+@limiter.limit(VERIFY_LIMIT)
+def verify_code(code):
+    """What a certificate's code says: valid, revoked, superseded or not found."""
+    canonical = normalise_code(code)
+    if canonical is not None and canonical != code:
+        return redirect(url_for("certificates.verify_code", code=canonical))
+    certificate = services.find_by_code(code)
+    status = 200 if certificate is not None else 404
+    return render_template("certificates/result.html", certificate=certificate, code=code), status
+
+
+def may_download(user, certificate: Certificate) -> bool:
+    enrolment = certificate.enrolment
+    if user.has_role(Role.ADMIN) or enrolment.user_id == user.id:
+        return True
+    if user.has_role(Role.COUNCIL_LEAD) and user.council_id is not None:
+        if enrolment.user.council_id == user.council_id:
+            return True
+    return user.has_role(Role.FACILITATOR) and may_run(user, enrolment.cohort)
+
+
+@bp.get("/certificates/<int:certificate_id>.pdf")
+@access.signed_in
+def download(certificate_id):
+    """The certificate PDF, for its holder, their council lead, their facilitators and admins."""
+    certificate = db.get_or_404(Certificate, certificate_id)
+    if not may_download(current_user, certificate):
+        abort(404)
+    return send_file(storage().open(certificate.storage_key), mimetype="application/pdf",
+                     as_attachment=True, download_name=certificate.filename)
+
+
+@bp.get("/certificates/mine")
+@access.roles(Role.PARTICIPANT)
+def mine():
+    """My certificates."""
+    certificates = db.session.scalars(
+        select(Certificate).join(Enrolment).where(Enrolment.user_id == current_user.id)
+        .order_by(Certificate.issued_at.desc())
+    ).all()
+    return render_template("certificates/mine.html", certificates=certificates)
+
+
+class _Sink:
+    """A write-only file for ZipFile that hands each written chunk to the response."""
+
+    def __init__(self):
+        self.chunks: list[bytes] = []
+
+    def write(self, data: bytes) -> int:
+        self.chunks.append(bytes(data))
+        return len(data)
+
+    def flush(self) -> None:
+        pass
+
+    def take(self) -> bytes:
+        data, self.chunks = b"".join(self.chunks), []
+        return data
+
+
+def zip_stream(certificates: list[Certificate]):
+    """Yield a ZIP of the certificates one file at a time: memory holds one PDF, not all."""
+    sink = _Sink()
+    with zipfile.ZipFile(sink, mode="w", compression=zipfile.ZIP_STORED) as archive:
+        for certificate in certificates:
+            with storage().open(certificate.storage_key) as source, archive.open(certificate.filename, "w") as target:
+                while chunk := source.read(64 * 1024):
+                    target.write(chunk)
+                    yield sink.take()
+    yield sink.take()
+
+
+@bp.get("/cohorts/<int:cohort_id>/certificates.zip")
+@access.roles(Role.ADMIN, Role.FACILITATOR)
+def cohort_zip(cohort_id):
+    """Every valid certificate of a cohort as one ZIP, streamed."""
+    cohort = load_cohort(cohort_id)
+    certificates = db.session.scalars(
+        select(Certificate).join(Enrolment).where(
+            Enrolment.cohort_id == cohort.id, Certificate.revoked_at.is_(None), Certificate.superseded_at.is_(None)
+        ).order_by(Certificate.id)
+    ).all()
+    filename = "".join(c if c.isalnum() else "-" for c in cohort.name) + "-certificates.zip"
+    return Response(stream_with_context(zip_stream(certificates)), mimetype="application/zip",
+                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+
+
+@bp.get("/admin/certificates/<int:certificate_id>")
+@access.roles(Role.ADMIN)
+def manage(certificate_id):
+    """One certificate, with revoke and reissue."""
+    certificate = db.get_or_404(Certificate, certificate_id)
+    return render_template("certificates/manage.html", certificate=certificate,
+                           revoke_form=RevokeForm(), reissue_form=ReissueForm(name=certificate.context["participant_name"]))
+
+
+@bp.post("/admin/certificates/<int:certificate_id>/revoke")
+@access.roles(Role.ADMIN)
+def revoke(certificate_id):
+    """Revoke a certificate, with a reason."""
+    certificate = db.get_or_404(Certificate, certificate_id)
+    form = RevokeForm()
+    if form.validate_on_submit():
+        try:
+            services.revoke(certificate, actor=current_user, reason=form.reason.data)
+        except services.CertificateError as error:
+            form.reason.errors.append(str(error))
+        else:
+            db.session.commit()
+            flash(f"Certificate {certificate.code} is revoked")
+            return redirect(url_for("certificates.manage", certificate_id=certificate.id))
+    return render_template("certificates/manage.html", certificate=certificate, revoke_form=form,
+                           reissue_form=ReissueForm(name=certificate.context["participant_name"]), form=form)
+
+
+@bp.post("/admin/certificates/<int:certificate_id>/reissue")
+@access.roles(Role.ADMIN)
+def reissue(certificate_id):
+    """Reissue with a corrected name and a new code; the old code shows as superseded."""
+    certificate = db.get_or_404(Certificate, certificate_id)
+    form = ReissueForm()
+    if form.validate_on_submit():
+        try:
+            replacement = services.reissue(certificate, actor=current_user, name=form.name.data)
+        except services.CertificateError as error:
+            form.name.errors.append(str(error))
+        else:
+            db.session.commit()
+            flash(f"Reissued as {replacement.code}; {certificate.code} now shows as superseded")
+            return redirect(url_for("certificates.manage", certificate_id=replacement.id))
+    return render_template("certificates/manage.html", certificate=certificate, revoke_form=RevokeForm(),
+                           reissue_form=form, form=form)
+
+
+@bp.post("/admin/enrolments/<int:enrolment_id>/certificate")
+@access.roles(Role.ADMIN)
+def issue(enrolment_id):
+    """Issue a certificate now, on the programme team's say-so."""
+    enrolment = db.get_or_404(Enrolment, enrolment_id)
+    if ConfirmForm().validate_on_submit():
+        certificate = services.issue_certificate(enrolment, actor=current_user)
+        db.session.commit()
+        flash(f"Certificate {certificate.code} issued to {enrolment.user.name}")
+        return redirect(url_for("certificates.manage", certificate_id=certificate.id))
+    return redirect(url_for("cohorts.detail", cohort_id=enrolment.cohort_id))
