@@ -14,7 +14,7 @@ from app.access import UNDECLARED_OK, Access
 from app.auth.models import Role
 from app.auth.services import make_token
 from config import TestingConfig
-from tests.factories import make_council, make_user
+from tests.factories import make_council, make_course, make_course_version, make_user
 
 PERSONAS = [None, *Role]
 
@@ -24,11 +24,20 @@ def build_world():
     council = make_council("Sample Council")
     people = {role: make_user(role, council=council if role in (Role.COUNCIL_LEAD, Role.PARTICIPANT) else None) for role in Role}
     invitee = make_user("participant", council=council, password=None)
+    version = make_course_version(make_course(slug="sample-course"))
+    module = version.modules[0]
     return {
         "council_id": council.id,
         "token": make_token(invitee, "invitation"),
         "reset_token": make_token(people[Role.PARTICIPANT], "reset"),
         "people": people,
+        "course_slug": "sample-course",
+        "number": version.number,
+        "version_id": version.id,
+        "module_slug": module.slug,
+        "lesson_slug": module.lessons[0].slug,
+        "assessment_slug": module.assessments[0].slug,
+        "path": version.files[0].path,
     }
 
 

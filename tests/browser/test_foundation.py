@@ -7,10 +7,10 @@ from tests.factories import make_council, make_user
 pytestmark = pytest.mark.browser
 
 NAVIGATION = {
-    Role.ADMIN: ["Home", "Councils", "People"],
-    Role.FACILITATOR: ["Home"],
+    Role.ADMIN: ["Home", "Councils", "People", "Courses"],
+    Role.FACILITATOR: ["Home", "Courses"],
     Role.COUNCIL_LEAD: ["Home"],
-    Role.PARTICIPANT: ["Home"],
+    Role.PARTICIPANT: ["Home", "Learning"],
 }
 
 
