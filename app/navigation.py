@@ -22,7 +22,8 @@ NAV_ITEMS = [
     NavItem("Home", "main.home", frozenset(Role)),
     NavItem("Councils", "councils.index", frozenset({Role.ADMIN}), prefix="councils."),
     NavItem("People", "auth.people", frozenset({Role.ADMIN}), prefix="auth.people"),
-    NavItem("Outbox", "reminders.outbox", frozenset({Role.ADMIN}), prefix="reminders.outbox"),
+    NavItem("Courses", "courses.index", frozenset({Role.ADMIN, Role.FACILITATOR}), prefix="courses."),
+    NavItem("Learning", "learning.index", frozenset({Role.PARTICIPANT}), prefix="learning."),
 ]
 
 
