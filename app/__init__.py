@@ -94,10 +94,15 @@ def register_blueprints(app: Flask) -> None:
     from app.certificates.views import bp as certificates_bp
     from app.cohorts.blueprint import bp as cohorts_bp
     from app.councils.views import bp as councils_bp
+    from app.courses.staff_views import bp as courses_bp
+    from app.courses.views import bp as learning_bp
     from app.main.views import bp as main_bp
     from app.reminders.views import bp as reminders_bp
 
-    for blueprint in (main_bp, auth_bp, councils_bp, reminders_bp, audit_bp, cohorts_bp, certificates_bp):
+    for blueprint in (
+        main_bp, auth_bp, councils_bp, reminders_bp, audit_bp, courses_bp, learning_bp, cohorts_bp,
+        certificates_bp,
+    ):
         app.register_blueprint(blueprint)
 
     govuk_assets = Path(app.static_folder) / "govuk" / "assets"

@@ -1,4 +1,4 @@
-"""Command-line commands: `flask users`, `flask councils`, `flask demo`, `flask mail`, `flask scheduler`."""
+"""Command-line commands: `flask users`, `flask councils`, `flask courses`, `flask demo`, `flask mail`, `flask scheduler`."""
 
 from __future__ import annotations
 
@@ -101,5 +101,7 @@ def run_scheduler() -> None:
 
 
 def register(app: Flask) -> None:
-    for group in (users, councils, demo, mail, scheduler):
+    from app.courses.cli import courses
+
+    for group in (users, councils, courses, demo, mail, scheduler):
         app.cli.add_command(group)

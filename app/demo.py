@@ -7,12 +7,16 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from flask import current_app
 from sqlalchemy import select
 
 from app.auth.models import Role, RoleGrant, User
 from app.auth.services import set_password
 from app.councils.models import Council
 from app.councils.services import import_councils
+from app.courses import services as course_services
+from app.courses.importing import import_course
+from app.courses.loader import load_courses
 from app.extensions import db
 
 DEMO_PASSWORD = "leading-digital-change"
@@ -49,4 +53,22 @@ def load() -> list[tuple[str, str]]:
         raise RuntimeError(f"sample register has problems: {report.problems}")
     people = [_person(*entry) for entry in DEMO_PEOPLE]
     db.session.flush()
+    _courses(next(user for user in people if user.has_role(Role.PARTICIPANT)))
     return [(user.grants[0].role.label, user.email) for user in people]
+
+
+def _courses(participant: User) -> None:
+    """Import every sound course in COURSES_DIR; the participant has read the first two lessons.
+
+    A course with problems is left out rather than stopping the demo: `flask courses
+    validate` reports them.
+    """
+    folder = Path(current_app.config["COURSES_DIR"])
+    if not folder.is_dir():
+        return
+    for content in load_courses(folder).courses:
+        import_course(content)
+    for version in course_services.versions_for(participant):
+        lessons = [lesson for module in course_services.outline(version) for lesson in module.lessons]
+        for lesson in lessons[:2]:
+            course_services.complete_lesson(participant, lesson)

@@ -22,10 +22,10 @@ NAV_ITEMS = [
     NavItem("Home", "main.home", frozenset(Role)),
     NavItem("Councils", "councils.index", frozenset({Role.ADMIN}), prefix="councils."),
     NavItem("People", "auth.people", frozenset({Role.ADMIN}), prefix="auth.people"),
+    NavItem("Courses", "courses.index", frozenset({Role.ADMIN, Role.FACILITATOR}), prefix="courses."),
     NavItem("Cohorts", "cohorts.index", frozenset({Role.ADMIN, Role.FACILITATOR}), prefix="cohorts."),
+    NavItem("Learning", "learning.index", frozenset({Role.PARTICIPANT}), prefix="learning."),
     NavItem("Timetable", "cohorts.timetable", frozenset({Role.PARTICIPANT})),
-    NavItem("Attendance", "cohorts.my_attendance", frozenset({Role.PARTICIPANT})),
-    NavItem("Outbox", "reminders.outbox", frozenset({Role.ADMIN}), prefix="reminders.outbox"),
 ]
 
 

@@ -16,7 +16,7 @@ from app.auth.services import make_token
 from config import TestingConfig
 from app.extensions import db
 from app.mail.services import queue_email
-from tests.factories import make_council, make_user
+from tests.factories import make_council, make_course, make_course_version, make_user
 
 PERSONAS = [None, *Role]
 
@@ -28,12 +28,21 @@ def build_world():
     invitee = make_user("participant", council=council, password=None)
     message = queue_email(to=invitee.email, kind="invitation", template="invitation", user=invitee, context={"link": "x", "days": 14})
     db.session.commit()
+    version = make_course_version(make_course(slug="sample-course"))
+    module = version.modules[0]
     return {
         "message_id": message.id,
         "council_id": council.id,
         "token": make_token(invitee, "invitation"),
         "reset_token": make_token(people[Role.PARTICIPANT], "reset"),
         "people": people,
+        "course_slug": "sample-course",
+        "number": version.number,
+        "version_id": version.id,
+        "module_slug": module.slug,
+        "lesson_slug": module.lessons[0].slug,
+        "assessment_slug": module.assessments[0].slug,
+        "path": version.files[0].path,
     }
 
 

@@ -1,4 +1,5 @@
 import pytest
+from playwright.sync_api import expect
 
 from app.auth.models import Role
 from tests.browser.fixtures import assert_accessible, sign_in
@@ -7,10 +8,10 @@ from tests.factories import make_council, make_user
 pytestmark = pytest.mark.browser
 
 NAVIGATION = {
-    Role.ADMIN: ["Home", "Councils", "People", "Outbox"],
-    Role.FACILITATOR: ["Home"],
+    Role.ADMIN: ["Home", "Councils", "People", "Courses"],
+    Role.FACILITATOR: ["Home", "Courses"],
     Role.COUNCIL_LEAD: ["Home"],
-    Role.PARTICIPANT: ["Home"],
+    Role.PARTICIPANT: ["Home", "Learning"],
 }
 
 
@@ -18,7 +19,7 @@ def test_the_sign_in_page_is_accessible(page):
     page.goto("/sign-in")
     assert_accessible(page)
     page.get_by_role("button", name="Sign in").click()
-    assert page.locator(".govuk-error-summary").is_visible()
+    expect(page.locator(".govuk-error-summary")).to_be_visible()
     assert page.title().startswith("Error: ")
     assert_accessible(page)
 
@@ -42,6 +43,7 @@ def test_the_councils_register_is_accessible_and_searchable(page):
     assert_accessible(page)
     page.get_by_label("Search by name or GSS code").fill("E07000224")
     page.get_by_role("button", name="Search").click()
+    page.wait_for_url("**q=E07000224**")
     rows = page.locator("tbody tr")
     assert rows.count() == 1
     assert "Not signed" in rows.first.inner_text()

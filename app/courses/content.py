@@ -1,0 +1,78 @@
+"""A course as read from its folder: plain data, checked and ready to import."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+
+from app.courses.checks import Problem
+
+
+@dataclass
+class ImageContent:
+    path: str
+    media_type: str
+    content: bytes
+
+    @property
+    def sha256(self) -> str:
+        return hashlib.sha256(self.content).hexdigest()
+
+
+@dataclass
+class LessonContent:
+    slug: str
+    title: str
+    minutes: int
+    required: bool
+    html: str
+
+
+@dataclass
+class AssessmentContent:
+    slug: str
+    kind: str
+    title: str
+    required: bool
+    pass_mark: int | None = None
+    attempts: int | None = None
+    questions: list[dict] | None = None
+    due_after_days: int | None = None
+    brief_html: str | None = None
+    criteria: list[str] | None = None
+
+
+@dataclass
+class ModuleContent:
+    slug: str
+    title: str
+    summary: str
+    hours: float
+    opens_after_days: int
+    due_after_days: int
+    lessons: list[LessonContent] = field(default_factory=list)
+    assessments: list[AssessmentContent] = field(default_factory=list)
+
+
+@dataclass
+class CourseContent:
+    slug: str
+    title: str
+    label: str
+    summary: str
+    attendance_threshold: int
+    content_hash: str
+    modules: list[ModuleContent] = field(default_factory=list)
+    images: dict[str, ImageContent] = field(default_factory=dict)
+
+
+@dataclass
+class LoadReport:
+    """The sound courses found, and every problem in the others."""
+
+    courses: list[CourseContent] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems

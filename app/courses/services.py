@@ -1,0 +1,195 @@
+"""Reading courses: which version a person reads, its outline, and their progress through it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
+
+from app.courses.models import Course, CourseFile, CourseVersion, Lesson, LessonProgress, Module
+from app.extensions import db
+
+
+def _latest_numbers():
+    return (
+        select(CourseVersion.course_id, func.max(CourseVersion.number).label("number"))
+        .group_by(CourseVersion.course_id)
+        .subquery()
+    )
+
+
+def latest_versions():
+    """A select of the latest version of every course, by course title."""
+    latest = _latest_numbers()
+    return (
+        select(CourseVersion)
+        .join(
+            latest,
+            (latest.c.course_id == CourseVersion.course_id) & (latest.c.number == CourseVersion.number),
+        )
+        .order_by(CourseVersion.title)
+    )
+
+
+def course_version_for(user, course: Course) -> CourseVersion | None:
+    """The version of `course` that `user` reads: for now the latest imported.
+
+    Cohorts pin a version when they are created; this is the one place that will ask the
+    participant's cohort instead.
+    """
+    return db.session.scalar(latest_versions().where(CourseVersion.course_id == course.id))
+
+
+def versions_for(user) -> list[CourseVersion]:
+    """The version of each course that `user` reads; cohorts will narrow it as for one course."""
+    return list(db.session.scalars(latest_versions()))
+
+
+@dataclass(frozen=True)
+class ModuleDates:
+    opens_on: date
+    due_on: date
+
+
+def module_dates_for(user, version: CourseVersion) -> dict[int, ModuleDates]:
+    """Open and due dates by module id, from the participant's cohort: none until cohorts exist."""
+    return {}
+
+
+def find_version(course_slug: str, number: int) -> CourseVersion | None:
+    return db.session.scalar(
+        select(CourseVersion).join(Course).where(Course.slug == course_slug, CourseVersion.number == number)
+    )
+
+
+def outline(version: CourseVersion) -> list[Module]:
+    """The version's modules in order, each with its lessons and assessments loaded."""
+    return list(
+        db.session.scalars(
+            select(Module)
+            .where(Module.version_id == version.id)
+            .order_by(Module.position)
+            .options(selectinload(Module.lessons), selectinload(Module.assessments))
+        )
+    )
+
+
+def completions(user, version: CourseVersion) -> dict[int, datetime]:
+    """When `user` completed each lesson of `version` they have completed, by lesson id."""
+    rows = db.session.execute(
+        select(LessonProgress.lesson_id, LessonProgress.completed_at)
+        .join(Lesson, Lesson.id == LessonProgress.lesson_id)
+        .join(Module, Module.id == Lesson.module_id)
+        .where(LessonProgress.user_id == user.id, Module.version_id == version.id)
+    )
+    return {lesson_id: completed_at for lesson_id, completed_at in rows}
+
+
+@dataclass(frozen=True)
+class Progress:
+    """Lessons completed out of lessons to read."""
+
+    completed: int
+    total: int
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.completed / self.total) if self.total else 0
+
+    @property
+    def finished(self) -> bool:
+        return self.total > 0 and self.completed == self.total
+
+    @property
+    def text(self) -> str:
+        noun = "lesson" if self.total == 1 else "lessons"
+        return f"{self.completed} of {self.total} {noun} completed"
+
+
+@dataclass(frozen=True)
+class CourseProgress:
+    course: Progress
+    modules: dict[int, Progress]
+
+
+def progress(modules: list[Module], completed: dict[int, datetime]) -> CourseProgress:
+    """Progress through each module and the whole course, from the lessons completed."""
+    by_module = {
+        module.id: Progress(
+            sum(1 for lesson in module.lessons if lesson.id in completed), len(module.lessons)
+        )
+        for module in modules
+    }
+    return CourseProgress(
+        Progress(sum(p.completed for p in by_module.values()), sum(p.total for p in by_module.values())),
+        by_module,
+    )
+
+
+@dataclass(frozen=True)
+class LessonPlace:
+    """A lesson found in an outline, with its module and neighbours in reading order."""
+
+    lesson: Lesson
+    module: Module
+    previous: Lesson | None
+    next: Lesson | None
+
+
+def find_lesson(modules: list[Module], module_slug: str, lesson_slug: str) -> LessonPlace | None:
+    """The lesson at module_slug/lesson_slug, and the lessons before and after it in the course."""
+    reading_order = [(module, lesson) for module in modules for lesson in module.lessons]
+    for index, (module, lesson) in enumerate(reading_order):
+        if module.slug == module_slug and lesson.slug == lesson_slug:
+            before = reading_order[index - 1][1] if index > 0 else None
+            after = reading_order[index + 1][1] if index + 1 < len(reading_order) else None
+            return LessonPlace(lesson, module, before, after)
+    return None
+
+
+def complete_lesson(user, lesson: Lesson) -> bool:
+    """Record that `user` has completed `lesson`; False if they already had."""
+    exists = select(LessonProgress.id).where(
+        LessonProgress.user_id == user.id, LessonProgress.lesson_id == lesson.id
+    )
+    if db.session.scalar(exists) is not None:
+        return False
+    try:
+        # A double-click can race this insert; the unique constraint settles it.
+        with db.session.begin_nested():
+            db.session.add(LessonProgress(user_id=user.id, lesson_id=lesson.id))
+    except IntegrityError:
+        return False
+    return True
+
+
+def find_file(version_id: int, path: str) -> CourseFile | None:
+    return db.session.scalar(
+        select(CourseFile).where(CourseFile.version_id == version_id, CourseFile.path == path)
+    )
+
+
+def progress_by_version(user, versions: list[CourseVersion]) -> dict[int, Progress]:
+    """`user`'s progress through each version, by version id, in two queries however many."""
+    ids = [version.id for version in versions]
+    totals = dict(
+        db.session.execute(
+            select(Module.version_id, func.count(Lesson.id))
+            .join(Lesson, Lesson.module_id == Module.id)
+            .where(Module.version_id.in_(ids))
+            .group_by(Module.version_id)
+        ).all()
+    )
+    done = dict(
+        db.session.execute(
+            select(Module.version_id, func.count(LessonProgress.id))
+            .join(Lesson, Lesson.module_id == Module.id)
+            .join(LessonProgress, LessonProgress.lesson_id == Lesson.id)
+            .where(Module.version_id.in_(ids), LessonProgress.user_id == user.id)
+            .group_by(Module.version_id)
+        ).all()
+    )
+    return {id_: Progress(done.get(id_, 0), totals.get(id_, 0)) for id_ in ids}

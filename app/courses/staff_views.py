@@ -1,0 +1,122 @@
+"""Courses for the programme team and facilitators: the versions imported, the import, previews."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
+from flask_login import current_user
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+
+from app import access
+from app.auth.models import Role
+from app.courses import importing, services
+from app.courses.models import Course, CourseVersion, Lesson, Module
+from app.courses.views import STAFF, Reading, render_overview
+from app.extensions import db
+from app.forms import ConfirmForm
+
+bp = Blueprint("courses", __name__, url_prefix="/courses")
+
+
+def _courses_folder() -> Path:
+    return Path(current_app.config["COURSES_DIR"])
+
+
+@bp.get("/")
+@access.roles(*STAFF)
+def index():
+    """Every course and each of its versions, newest first."""
+    courses = db.session.scalars(select(Course).order_by(Course.title)).all()
+    versions = db.session.scalars(
+        select(CourseVersion).order_by(CourseVersion.course_id, CourseVersion.number.desc())
+    ).all()
+    lesson_counts = dict(
+        db.session.execute(
+            select(Module.version_id, func.count(Lesson.id))
+            .join(Lesson, Lesson.module_id == Module.id)
+            .group_by(Module.version_id)
+        ).all()
+    )
+    return render_template(
+        "courses/index.html",
+        courses=courses,
+        versions_of={course.id: [v for v in versions if v.course_id == course.id] for course in courses},
+        lesson_counts=lesson_counts,
+    )
+
+
+@bp.route("/import", methods=["GET", "POST"])
+@access.roles(Role.ADMIN)
+def import_courses():
+    """Check the repository's courses folder and import what changed, all or nothing."""
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        report = importing.import_courses(_courses_folder(), actor=current_user)
+        if report.ok:
+            try:
+                db.session.commit()
+            except IntegrityError:
+                db.session.rollback()
+                flash("Another import finished first: the list shows what it imported")
+                return redirect(url_for("courses.index"))
+            changed = [f"{o.title}: {o.description}" for o in report.changed]
+            flash(
+                "Imported " + "; ".join(changed) if changed else "Nothing has changed since the last import"
+            )
+            return redirect(url_for("courses.index"))
+        db.session.rollback()
+    else:
+        report = importing.plan_import(_courses_folder())
+    return render_template("courses/import.html", report=report, folder=_courses_folder())
+
+
+def _preview_version(course_slug: str, number: int) -> CourseVersion:
+    version = services.find_version(course_slug, number)
+    if version is None:
+        abort(404)
+    return version
+
+
+@bp.get("/<course_slug>/versions/<int:number>/")
+@access.roles(*STAFF)
+def preview(course_slug, number):
+    """A version's overview as participants see it, with the modules' day offsets."""
+    return render_overview(Reading(_preview_version(course_slug, number), preview=True))
+
+
+@bp.get("/<course_slug>/versions/<int:number>/<module_slug>/<lesson_slug>")
+@access.roles(*STAFF)
+def preview_lesson(course_slug, number, module_slug, lesson_slug):
+    """A lesson of any version, as participants see it."""
+    version = _preview_version(course_slug, number)
+    place = services.find_lesson(services.outline(version), module_slug, lesson_slug)
+    if place is None:
+        abort(404)
+    return render_template(
+        "courses/lesson.html",
+        reading=Reading(version, preview=True),
+        version=version,
+        place=place,
+        completed={},
+        progress=None,
+    )
+
+
+@bp.get("/<course_slug>/versions/<int:number>/<module_slug>/assessments/<assessment_slug>")
+@access.roles(*STAFF)
+def preview_assessment(course_slug, number, module_slug, assessment_slug):
+    """A quiz with its answers and explanations, or an assignment's brief and criteria."""
+    version = _preview_version(course_slug, number)
+    module = next((m for m in services.outline(version) if m.slug == module_slug), None)
+    assessment = next((a for a in module.assessments if a.slug == assessment_slug), None) if module else None
+    if assessment is None:
+        abort(404)
+    return render_template(
+        "courses/assessment.html",
+        reading=Reading(version, preview=True),
+        version=version,
+        module=module,
+        assessment=assessment,
+    )

@@ -1,0 +1,166 @@
+"""Reading courses: participants' overview and lessons, and the course images every reader sees."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask import Blueprint, abort, flash, make_response, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy import select
+
+from app import access
+from app.auth.models import Role
+from app.courses import services
+from app.courses.models import Course, CourseVersion, Module
+from app.courses.rendering import html_for_page
+from app.extensions import db
+from app.forms import ConfirmForm
+
+bp = Blueprint("learning", __name__)
+
+#: Staff preview any version; everyone else reads only their own.
+STAFF = (Role.ADMIN, Role.FACILITATOR)
+
+
+@dataclass(frozen=True)
+class Reading:
+    """Where a course page's links go: a participant's own course, or staff previewing a version."""
+
+    version: CourseVersion
+    preview: bool
+
+    def _values(self) -> dict:
+        if self.preview:
+            return {"course_slug": self.version.course.slug, "number": self.version.number}
+        return {"course_slug": self.version.course.slug}
+
+    def overview_url(self) -> str:
+        return url_for("courses.preview" if self.preview else "learning.overview", **self._values())
+
+    def lesson_url(self, module: Module, lesson) -> str:
+        endpoint = "courses.preview_lesson" if self.preview else "learning.lesson"
+        return url_for(endpoint, module_slug=module.slug, lesson_slug=lesson.slug, **self._values())
+
+    def assessment_url(self, module: Module, assessment) -> str | None:
+        """Staff can open an assessment's preview; participants take them in a later release."""
+        if not self.preview:
+            return None
+        return url_for(
+            "courses.preview_assessment",
+            module_slug=module.slug,
+            assessment_slug=assessment.slug,
+            **self._values(),
+        )
+
+    def html(self, stored: str):
+        """Stored lesson HTML with its images pointing at this version's files."""
+        return html_for_page(
+            stored, lambda path: url_for("learning.course_file", version_id=self.version.id, path=path)
+        )
+
+
+def render_overview(reading: Reading, completed: dict | None = None, dates: dict | None = None):
+    """A version's modules in order; with progress when `completed` is a reader's, dates when known."""
+    modules = services.outline(reading.version)
+    return render_template(
+        "courses/overview.html",
+        reading=reading,
+        version=reading.version,
+        modules=modules,
+        completed=completed or {},
+        progress=services.progress(modules, completed) if completed is not None else None,
+        dates=dates or {},
+    )
+
+
+def _version_read(course_slug: str) -> CourseVersion:
+    course = db.first_or_404(select(Course).where(Course.slug == course_slug))
+    version = services.course_version_for(current_user, course)
+    if version is None:
+        abort(404)
+    return version
+
+
+@bp.get("/learning/")
+@access.roles(Role.PARTICIPANT)
+def index():
+    """The courses a participant is reading, with their progress in each."""
+    versions = services.versions_for(current_user)
+    return render_template(
+        "courses/learning.html",
+        versions=versions,
+        progress=services.progress_by_version(current_user, versions),
+    )
+
+
+@bp.get("/learning/<course_slug>")
+@access.roles(Role.PARTICIPANT)
+def overview(course_slug):
+    """A course's modules in order, with the participant's progress."""
+    version = _version_read(course_slug)
+    return render_overview(
+        Reading(version, preview=False),
+        completed=services.completions(current_user, version),
+        dates=services.module_dates_for(current_user, version),
+    )
+
+
+def _lesson_place(course_slug: str, module_slug: str, lesson_slug: str):
+    version = _version_read(course_slug)
+    modules = services.outline(version)
+    place = services.find_lesson(modules, module_slug, lesson_slug)
+    if place is None:
+        abort(404)
+    return version, modules, place
+
+
+@bp.get("/learning/<course_slug>/<module_slug>/<lesson_slug>")
+@access.roles(Role.PARTICIPANT)
+def lesson(course_slug, module_slug, lesson_slug):
+    """A lesson to read, with previous and next, and a button to mark it complete."""
+    version, modules, place = _lesson_place(course_slug, module_slug, lesson_slug)
+    completed = services.completions(current_user, version)
+    return render_template(
+        "courses/lesson.html",
+        reading=Reading(version, preview=False),
+        version=version,
+        place=place,
+        completed=completed,
+        progress=services.progress(modules, completed),
+    )
+
+
+@bp.post("/learning/<course_slug>/<module_slug>/<lesson_slug>/complete")
+@access.roles(Role.PARTICIPANT)
+def complete(course_slug, module_slug, lesson_slug):
+    """Mark a lesson as complete (a POST, so no link or prefetch can do it)."""
+    _, _, place = _lesson_place(course_slug, module_slug, lesson_slug)
+    if ConfirmForm().validate_on_submit():
+        if services.complete_lesson(current_user, place.lesson):
+            db.session.commit()
+        flash(f"You have completed “{place.lesson.title}”")
+    return redirect(
+        url_for("learning.lesson", course_slug=course_slug, module_slug=module_slug, lesson_slug=lesson_slug)
+    )
+
+
+@bp.get("/course-files/<int:version_id>/<path:path>")
+@access.roles(*STAFF, Role.PARTICIPANT)
+def course_file(version_id, path):
+    """An image from a course version, to staff or to a participant reading that version."""
+    version = db.get_or_404(CourseVersion, version_id)
+    if (
+        not current_user.has_role(*STAFF)
+        and services.course_version_for(current_user, version.course) != version
+    ):
+        abort(404)
+    file = services.find_file(version.id, path)
+    if file is None:
+        abort(404)
+    response = make_response(file.content)
+    response.headers["Content-Type"] = file.media_type
+    response.headers["Content-Disposition"] = "inline"
+    # A version's files never change once imported, but they are not public.
+    response.headers["Cache-Control"] = "private, max-age=31536000, immutable"
+    response.set_etag(file.sha256)
+    return response.make_conditional(request)
