@@ -34,18 +34,33 @@ def latest_versions():
     )
 
 
-def course_version_for(user, course: Course) -> CourseVersion | None:
-    """The version of `course` that `user` reads: for now the latest imported.
+def _cohort_versions(user):
+    """A select of the versions pinned by the cohorts this person is (or was) taking."""
+    from app.cohorts.models import Cohort, Enrolment, EnrolmentStatus
 
-    Cohorts pin a version when they are created; this is the one place that will ask the
-    participant's cohort instead.
-    """
-    return db.session.scalar(latest_versions().where(CourseVersion.course_id == course.id))
+    return (
+        select(CourseVersion)
+        .join(Cohort, Cohort.course_version_id == CourseVersion.id)
+        .join(Enrolment, Enrolment.cohort_id == Cohort.id)
+        .where(
+            Enrolment.user_id == user.id,
+            Enrolment.status.in_([EnrolmentStatus.ACTIVE, EnrolmentStatus.COMPLETED]),
+        )
+        .order_by(CourseVersion.title)
+    )
+
+
+def course_version_for(user, course: Course) -> CourseVersion | None:
+    """The version of `course` that `user` reads: their cohort's pinned version, or the
+    latest imported for someone not yet in a cohort."""
+    pinned = db.session.scalar(_cohort_versions(user).where(CourseVersion.course_id == course.id).limit(1))
+    return pinned or db.session.scalar(latest_versions().where(CourseVersion.course_id == course.id))
 
 
 def versions_for(user) -> list[CourseVersion]:
-    """The version of each course that `user` reads; cohorts will narrow it as for one course."""
-    return list(db.session.scalars(latest_versions()))
+    """The version of each course that `user` reads: their cohorts' versions, else the latest."""
+    pinned = list(db.session.scalars(_cohort_versions(user)))
+    return pinned or list(db.session.scalars(latest_versions()))
 
 
 @dataclass(frozen=True)
@@ -55,8 +70,20 @@ class ModuleDates:
 
 
 def module_dates_for(user, version: CourseVersion) -> dict[int, ModuleDates]:
-    """Open and due dates by module id, from the participant's cohort: none until cohorts exist."""
-    return {}
+    """Open and due dates by module id, from the participant's cohort on this version."""
+    from app.cohorts.models import Cohort, Enrolment, EnrolmentStatus, ModuleSchedule
+
+    rows = db.session.execute(
+        select(ModuleSchedule.module_id, ModuleSchedule.opens_on, ModuleSchedule.due_on)
+        .join(Cohort, Cohort.id == ModuleSchedule.cohort_id)
+        .join(Enrolment, Enrolment.cohort_id == Cohort.id)
+        .where(
+            Cohort.course_version_id == version.id,
+            Enrolment.user_id == user.id,
+            Enrolment.status.in_([EnrolmentStatus.ACTIVE, EnrolmentStatus.COMPLETED]),
+        )
+    )
+    return {module_id: ModuleDates(opens_on, due_on) for module_id, opens_on, due_on in rows}
 
 
 def find_version(course_slug: str, number: int) -> CourseVersion | None:
