@@ -14,6 +14,7 @@ from app.auth.services import set_password
 from app.councils.models import Council
 from app.councils.services import import_councils
 from app.extensions import db
+from app.intakes.demo import load_intakes
 
 DEMO_PASSWORD = "leading-digital-change"
 SAMPLE_REGISTER = Path(__file__).resolve().parent.parent / "sample-data" / "councils.csv"
@@ -49,4 +50,5 @@ def load() -> list[tuple[str, str]]:
         raise RuntimeError(f"sample register has problems: {report.problems}")
     people = [_person(*entry) for entry in DEMO_PEOPLE]
     db.session.flush()
+    load_intakes()
     return [(user.grants[0].role.label, user.email) for user in people]

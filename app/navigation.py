@@ -22,6 +22,9 @@ NAV_ITEMS = [
     NavItem("Home", "main.home", frozenset(Role)),
     NavItem("Councils", "councils.index", frozenset({Role.ADMIN}), prefix="councils."),
     NavItem("People", "auth.people", frozenset({Role.ADMIN}), prefix="auth.people"),
+    NavItem("Intakes", "intakes.index", frozenset({Role.ADMIN}), prefix="intakes."),
+    NavItem("Nominations", "queue.index", frozenset({Role.ADMIN}), prefix="queue."),
+    NavItem("Nominations", "nominations.index", frozenset({Role.COUNCIL_LEAD}), prefix="nominations."),
 ]
 
 

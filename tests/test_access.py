@@ -13,8 +13,9 @@ from app import create_app
 from app.access import UNDECLARED_OK, Access
 from app.auth.models import Role
 from app.auth.services import make_token
+from app.intakes.models import NominationStatus
 from config import TestingConfig
-from tests.factories import make_council, make_user
+from tests.factories import make_council, make_intake, make_nomination, make_user
 
 PERSONAS = [None, *Role]
 
@@ -24,7 +25,12 @@ def build_world():
     council = make_council("Sample Council")
     people = {role: make_user(role, council=council if role in (Role.COUNCIL_LEAD, Role.PARTICIPANT) else None) for role in Role}
     invitee = make_user("participant", council=council, password=None)
+    intake = make_intake()
+    lead = people[Role.COUNCIL_LEAD]
     return {
+        "intake_id": intake.id,
+        "nomination_id": make_nomination(intake, council, created_by=lead).id,
+        "accepted_nomination_id": make_nomination(intake, council, NominationStatus.ACCEPTED, created_by=lead).id,
         "council_id": council.id,
         "token": make_token(invitee, "invitation"),
         "reset_token": make_token(people[Role.PARTICIPANT], "reset"),
@@ -33,7 +39,10 @@ def build_world():
 
 
 #: Where an endpoint's argument is not the world's value of the same name.
-ARGUMENT_SOURCES = {("auth.reset_password", "token"): "reset_token"}
+ARGUMENT_SOURCES = {
+    ("auth.reset_password", "token"): "reset_token",
+    ("nominations.substitute", "nomination_id"): "accepted_nomination_id",
+}
 
 
 def url_for_rule(rule, world) -> str:

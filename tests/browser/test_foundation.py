@@ -7,9 +7,9 @@ from tests.factories import make_council, make_user
 pytestmark = pytest.mark.browser
 
 NAVIGATION = {
-    Role.ADMIN: ["Home", "Councils", "People"],
+    Role.ADMIN: ["Home", "Councils", "People", "Intakes", "Nominations"],
     Role.FACILITATOR: ["Home"],
-    Role.COUNCIL_LEAD: ["Home"],
+    Role.COUNCIL_LEAD: ["Home", "Nominations"],
     Role.PARTICIPANT: ["Home"],
 }
 
