@@ -88,6 +88,7 @@ def intake(intake_id):
         now=utcnow(),
         places=services.council_places(intake, council),
         refusal=service.why_cannot_nominate(intake, council),
+        signatory_problem=services.signatory_problem(intake, council),
         nominations=nominations,
     )
 

@@ -54,7 +54,9 @@ def test_the_nominations_page_lists_intakes_with_the_councils_places(lead_client
     assert cells[0] == "Spring 2027"
     assert "Open" in cells[2]
     assert cells[3:] == ["1 of 3", "2"]
-    assert link_named(soup(lead_client.get(f"/nominations/intakes/{intake.id}")), "Nominate someone")
+    page = soup(lead_client.get(f"/nominations/intakes/{intake.id}"))
+    assert link_named(page, "Nominate someone")
+    assert "Places left 2" in page.select_one(".govuk-summary-list").get_text(" ", strip=True)
 
 
 def test_a_lead_nominates_and_sees_the_nomination(lead_client, lead):
@@ -135,6 +137,7 @@ def test_the_lead_of_a_council_that_has_not_signed_sees_why_they_cannot_nominate
     assert "Arun District Council has not signed the Local Digital Declaration" in index.select_one(".govuk-inset-text").get_text()
     page = soup(client.get(f"/nominations/intakes/{intake.id}"))
     assert "has not signed the Local Digital Declaration" in page.select_one("#why-not").get_text()
+    assert "Places left" not in page.select_one(".govuk-summary-list").get_text()
     assert not link_named(page, "Nominate someone")
     refused = soup(client.post(f"/nominations/intakes/{intake.id}/nominate", data=FORM))
     assert "has not signed the Local Digital Declaration" in refused.select_one("#name-error").get_text()
