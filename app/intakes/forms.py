@@ -75,7 +75,7 @@ class GovDateField(Field):
         super().__init__(label, **kwargs)
         self.invalid_message = invalid_message
 
-    def _value(self):  # the widget reads raw_data or data, never this
+    def _value(self):  # the widget builds its three boxes from raw_data or data instead
         return ""
 
     def process_formdata(self, valuelist):
