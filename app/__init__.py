@@ -96,12 +96,15 @@ def register_blueprints(app: Flask) -> None:
     from app.councils.views import bp as councils_bp
     from app.courses.staff_views import bp as courses_bp
     from app.courses.views import bp as learning_bp
+    from app.intakes.admin_views import bp as intakes_bp
+    from app.intakes.lead_views import bp as nominations_bp
+    from app.intakes.queue_views import bp as queue_bp
     from app.main.views import bp as main_bp
     from app.reminders.views import bp as reminders_bp
 
     for blueprint in (
-        main_bp, auth_bp, councils_bp, reminders_bp, audit_bp, courses_bp, learning_bp, cohorts_bp,
-        certificates_bp,
+        main_bp, auth_bp, councils_bp, reminders_bp, audit_bp, courses_bp, learning_bp, intakes_bp, queue_bp,
+        nominations_bp, cohorts_bp, certificates_bp,
     ):
         app.register_blueprint(blueprint)
 
@@ -175,5 +178,6 @@ def import_models() -> None:
     from app.cohorts import models as _cohorts  # noqa: F401
     from app.councils import models as _councils  # noqa: F401
     from app.courses import models as _courses  # noqa: F401
+    from app.intakes import models as _intakes  # noqa: F401
     from app.mail import models as _mail  # noqa: F401
     from app.reminders import models as _reminders  # noqa: F401

@@ -18,6 +18,7 @@ from app.courses import services as course_services
 from app.courses.importing import import_course
 from app.courses.loader import load_courses
 from app.extensions import db
+from app.intakes.demo import load_intakes
 
 DEMO_PASSWORD = "leading-digital-change"
 SAMPLE_REGISTER = Path(__file__).resolve().parent.parent / "sample-data" / "councils.csv"
@@ -54,6 +55,7 @@ def load() -> list[tuple[str, str]]:
     people = [_person(*entry) for entry in DEMO_PEOPLE]
     db.session.flush()
     _courses(next(user for user in people if user.has_role(Role.PARTICIPANT)))
+    load_intakes()
     return [(user.grants[0].role.label, user.email) for user in people]
 
 

@@ -22,8 +22,11 @@ NAV_ITEMS = [
     NavItem("Home", "main.home", frozenset(Role)),
     NavItem("Councils", "councils.index", frozenset({Role.ADMIN}), prefix="councils."),
     NavItem("People", "auth.people", frozenset({Role.ADMIN}), prefix="auth.people"),
+    NavItem("Intakes", "intakes.index", frozenset({Role.ADMIN}), prefix="intakes."),
+    NavItem("Nominations", "queue.index", frozenset({Role.ADMIN}), prefix="queue."),
     NavItem("Courses", "courses.index", frozenset({Role.ADMIN, Role.FACILITATOR}), prefix="courses."),
     NavItem("Cohorts", "cohorts.index", frozenset({Role.ADMIN, Role.FACILITATOR}), prefix="cohorts."),
+    NavItem("Nominations", "nominations.index", frozenset({Role.COUNCIL_LEAD}), prefix="nominations."),
     NavItem("Learning", "learning.index", frozenset({Role.PARTICIPANT}), prefix="learning."),
     NavItem("Timetable", "cohorts.timetable", frozenset({Role.PARTICIPANT})),
 ]

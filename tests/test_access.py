@@ -13,10 +13,11 @@ from app import create_app
 from app.access import UNDECLARED_OK, Access
 from app.auth.models import Role
 from app.auth.services import make_token
+from app.intakes.models import NominationStatus
 from config import TestingConfig
 from app.extensions import db
 from app.mail.services import queue_email
-from tests.factories import make_council, make_course, make_course_version, make_user
+from tests.factories import make_council, make_course, make_course_version, make_intake, make_nomination, make_user
 
 PERSONAS = [None, *Role]
 
@@ -30,8 +31,13 @@ def build_world():
     db.session.commit()
     version = make_course_version(make_course(slug="sample-course"))
     module = version.modules[0]
+    intake = make_intake()
+    lead = people[Role.COUNCIL_LEAD]
     return {
         "message_id": message.id,
+        "intake_id": intake.id,
+        "nomination_id": make_nomination(intake, council, created_by=lead).id,
+        "accepted_nomination_id": make_nomination(intake, council, NominationStatus.ACCEPTED, created_by=lead).id,
         "council_id": council.id,
         "token": make_token(invitee, "invitation"),
         "reset_token": make_token(people[Role.PARTICIPANT], "reset"),
@@ -47,7 +53,10 @@ def build_world():
 
 
 #: Where an endpoint's argument is not the world's value of the same name.
-ARGUMENT_SOURCES = {("auth.reset_password", "token"): "reset_token"}
+ARGUMENT_SOURCES = {
+    ("auth.reset_password", "token"): "reset_token",
+    ("nominations.substitute", "nomination_id"): "accepted_nomination_id",
+}
 
 
 def url_for_rule(rule, world) -> str:

@@ -1,7 +1,7 @@
 """reminder preferences and scheduler lock
 
 Revision ID: 0005
-Revises: 0002
+Revises: 0004
 Create Date: 2026-11-29 04:55:38.548563
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0005'
-down_revision = "0003"
+down_revision = "0004"
 branch_labels = None
 depends_on = None
 

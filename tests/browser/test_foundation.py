@@ -8,9 +8,9 @@ from tests.factories import make_council, make_user
 pytestmark = pytest.mark.browser
 
 NAVIGATION = {
-    Role.ADMIN: ["Home", "Councils", "People", "Courses"],
+    Role.ADMIN: ["Home", "Councils", "People", "Intakes", "Nominations", "Courses"],
     Role.FACILITATOR: ["Home", "Courses"],
-    Role.COUNCIL_LEAD: ["Home"],
+    Role.COUNCIL_LEAD: ["Home", "Nominations"],
     Role.PARTICIPANT: ["Home", "Learning"],
 }
 

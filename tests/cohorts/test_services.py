@@ -8,7 +8,7 @@ from app.cohorts import attendance, services
 from app.cohorts.models import AttendanceStatus, EnrolmentStatus
 from app.cohorts.services import CohortError
 from app.extensions import db
-from tests.factories import make_cohort, make_live_session, make_user, make_version
+from tests.factories import make_cohort, make_live_session, make_user, make_course_version
 
 
 def test_a_cohort_pins_the_latest_version_and_schedules_its_modules(admin):
@@ -17,7 +17,7 @@ def test_a_cohort_pins_the_latest_version_and_schedules_its_modules(admin):
     first, second = cohort.schedule[:2]
     assert (first.opens_on, first.due_on) == (date(2027, 3, 1), date(2027, 3, 15))
     assert (second.opens_on, second.due_on) == (date(2027, 3, 15), date(2027, 3, 29))
-    make_version(cohort.intake.course)  # a newer import
+    make_course_version(cohort.intake.course)  # a newer import
     db.session.refresh(cohort)
     assert cohort.course_version.number == 1
 

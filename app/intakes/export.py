@@ -1,0 +1,81 @@
+"""The nominations of an intake as a CSV file for spreadsheets."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload
+
+from app.councils.models import Council
+from app.extensions import db
+from app.intakes.models import Intake, Nomination
+from app.timeutil import to_local
+
+HEADER = [
+    "Council",
+    "GSS code",
+    "Nominee",
+    "Email",
+    "Job title",
+    "Service area",
+    "Why this person and the change they will lead",
+    "Line manager supports",
+    "Status",
+    "Waiting list position",
+    "Nominated by",
+    "Nominated at",
+    "Decided by",
+    "Decided at",
+    "Decision reason",
+]
+
+#: A cell starting with one of these is a formula to a spreadsheet, which could run it.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise(value) -> str:
+    """The cell as text, prefixed with a quote if a spreadsheet would read it as a formula."""
+    text = "" if value is None else str(value)
+    return f"'{text}" if text.startswith(FORMULA_STARTS) else text
+
+
+def _when(moment) -> str:
+    return to_local(moment).strftime("%Y-%m-%d %H:%M") if moment else ""
+
+
+def nominations_csv(intake: Intake) -> str:
+    """Every nomination of the intake, by council then nominee; UTF-8 with a BOM for Excel."""
+    nominations = db.session.scalars(
+        select(Nomination)
+        .join(Council, Council.id == Nomination.council_id)
+        .where(Nomination.intake_id == intake.id)
+        .options(joinedload(Nomination.created_by), joinedload(Nomination.decided_by))
+        .order_by(Council.name, func.lower(Nomination.nominee_name), Nomination.id)
+    ).all()
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(HEADER)
+    for n in nominations:
+        writer.writerow(
+            neutralise(cell)
+            for cell in [
+                n.council.name,
+                n.council.gss_code,
+                n.nominee_name,
+                n.email,
+                n.job_title,
+                n.service_area,
+                n.reason,
+                "Yes" if n.line_manager_supports else "No",
+                n.status.label,
+                n.waitlist_position,
+                n.created_by.name,
+                _when(n.created_at),
+                n.decided_by.name if n.decided_by else "",
+                _when(n.decided_at),
+                n.decision_reason,
+            ]
+        )
+    return "\ufeff" + out.getvalue()

@@ -1,0 +1,90 @@
+"""The programme team's queue of nominations: filters and counts."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import case, func, select
+
+from app.extensions import db
+from app.intakes.models import Nomination, NominationStatus
+
+#: Queue views beyond the statuses: the things waiting for the programme team to confirm.
+OFFERED = "offered"
+SUBSTITUTION = "substitution"
+
+
+@dataclass(frozen=True)
+class QueueFilter:
+    intake_id: int | None = None
+    council_id: int | None = None
+    #: A NominationStatus value, OFFERED, SUBSTITUTION, or None for every nomination.
+    status: str | None = None
+
+    @classmethod
+    def from_args(cls, args) -> "QueueFilter":
+        """From a query string, ignoring anything that is not a valid choice."""
+        statuses = {s.value for s in NominationStatus} | {OFFERED, SUBSTITUTION}
+        status = args.get("status") or None
+        return cls(
+            intake_id=args.get("intake", type=int),
+            council_id=args.get("council", type=int),
+            status=status if status in statuses else None,
+        )
+
+    def where(self, statement, *, with_status: bool = True):
+        if self.intake_id:
+            statement = statement.where(Nomination.intake_id == self.intake_id)
+        if self.council_id:
+            statement = statement.where(Nomination.council_id == self.council_id)
+        if not with_status or self.status is None:
+            return statement
+        if self.status == OFFERED:
+            return statement.where(
+                Nomination.status == NominationStatus.WAITLISTED, Nomination.offered_at.is_not(None)
+            )
+        if self.status == SUBSTITUTION:
+            return statement.where(Nomination.substitution_requested_at.is_not(None))
+        return statement.where(Nomination.status == NominationStatus(self.status))
+
+
+def queue(filters: QueueFilter):
+    """A select of the nominations matching the filters, for paginating.
+
+    Offers and substitutions to confirm come first, then the waiting list in its order, then
+    everything else oldest first.
+    """
+    needs_confirming = case(
+        (Nomination.offered_at.is_not(None), 0),
+        (Nomination.substitution_requested_at.is_not(None), 0),
+        else_=1,
+    )
+    return filters.where(select(Nomination)).order_by(
+        needs_confirming,
+        Nomination.waitlist_position.is_(None),
+        Nomination.waitlist_position,
+        Nomination.created_at,
+        Nomination.id,
+    )
+
+
+def counts(filters: QueueFilter) -> dict[str, int]:
+    """How many nominations have each status, and how many wait to be confirmed, under the
+    intake and council filters (not the status one, so every count stays visible)."""
+    rows = db.session.execute(
+        filters.where(
+            select(
+                Nomination.status,
+                func.count(Nomination.id),
+                func.count(Nomination.offered_at),
+                func.count(Nomination.substitution_requested_at),
+            ).group_by(Nomination.status),
+            with_status=False,
+        )
+    ).all()
+    result = {status.value: 0 for status in NominationStatus} | {OFFERED: 0, SUBSTITUTION: 0}
+    for status, total, offered, substitutions in rows:
+        result[NominationStatus(status).value] = total
+        result[OFFERED] += offered
+        result[SUBSTITUTION] += substitutions
+    return result
