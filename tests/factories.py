@@ -164,3 +164,34 @@ def make_nomination(
     db.session.add(nomination)
     db.session.commit()
     return nomination
+
+
+def make_cohort(intake=None, *, capacity: int = 20, start_on=None, facilitators=None, name: str | None = None):
+    """A cohort on a fresh course version, with one facilitator unless given others."""
+    from app.cohorts.services import create_cohort
+
+    if intake is None:
+        course = make_course()
+        make_course_version(course)
+        intake = make_intake(course=course)
+    facilitators = facilitators if facilitators is not None else [make_user("facilitator")]
+    start_on = start_on or date(2027, 3, 1)
+    cohort = create_cohort(
+        actor=None, intake=intake, name=name or f"Cohort {next(_sequence)}", capacity=capacity,
+        start_on=start_on, end_on=start_on + timedelta(days=120), facilitators=facilitators,
+    )
+    db.session.commit()
+    return cohort
+
+
+def make_live_session(cohort, *, starts_at: datetime, title: str | None = None, hours: int = 2):
+    """A session of the cohort, starting at `starts_at` (naive UTC)."""
+    from app.cohorts.models import LiveSession
+
+    session = LiveSession(
+        cohort=cohort, title=title or f"Workshop {next(_sequence)}", starts_at=starts_at,
+        ends_at=starts_at + timedelta(hours=hours), location="Council chamber",
+    )
+    db.session.add(session)
+    db.session.commit()
+    return session

@@ -9,15 +9,27 @@ from __future__ import annotations
 import pytest
 
 from app import create_app
-
 from app.access import UNDECLARED_OK, Access
 from app.auth.models import Role
 from app.auth.services import make_token
-from app.intakes.models import NominationStatus
-from config import TestingConfig
+from app.certificates.services import issue_certificate
+from app.cohorts.calendar import feed_for
+from app.cohorts.services import enrol
 from app.extensions import db
+from app.intakes.models import NominationStatus
 from app.mail.services import queue_email
-from tests.factories import make_council, make_course, make_course_version, make_intake, make_nomination, make_user
+from app.timeutil import utcnow
+from config import TestingConfig
+from tests.factories import (
+    make_cohort,
+    make_council,
+    make_course,
+    make_course_version,
+    make_intake,
+    make_live_session,
+    make_nomination,
+    make_user,
+)
 
 PERSONAS = [None, *Role]
 
@@ -49,6 +61,24 @@ def build_world():
         "lesson_slug": module.lessons[0].slug,
         "assessment_slug": module.assessments[0].slug,
         "path": version.files[0].path,
+        **cohort_world(people),
+    }
+
+
+def cohort_world(people) -> dict:
+    """A cohort run by the facilitator persona, with the participant persona enrolled."""
+    cohort = make_cohort(facilitators=[people[Role.FACILITATOR]])
+    enrolment = enrol(cohort, people[Role.PARTICIPANT], actor=None)
+    session = make_live_session(cohort, starts_at=utcnow())
+    certificate = issue_certificate(enrolment)
+    db.session.commit()
+    return {
+        "cohort_id": cohort.id,
+        "enrolment_id": enrolment.id,
+        "session_id": session.id,
+        "certificate_id": certificate.id,
+        "code": certificate.code,
+        "feed_token": feed_for(people[Role.PARTICIPANT]).token,
     }
 
 
@@ -56,6 +86,7 @@ def build_world():
 ARGUMENT_SOURCES = {
     ("auth.reset_password", "token"): "reset_token",
     ("nominations.substitute", "nomination_id"): "accepted_nomination_id",
+    ("cohorts.calendar_feed", "token"): "feed_token",
 }
 
 

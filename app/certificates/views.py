@@ -16,7 +16,7 @@ from app.certificates.forms import CheckPdfForm, ReissueForm, RevokeForm, Verify
 from app.certificates.models import Certificate
 from app.cohorts.models import Enrolment
 from app.cohorts.services import may_run
-from app.cohorts.views import load_cohort
+from app.cohorts.loading import load_cohort
 from app.extensions import db, limiter
 from app.forms import ConfirmForm
 from app.storage import storage

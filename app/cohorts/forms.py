@@ -2,13 +2,9 @@
 
 from __future__ import annotations
 
-import re
-from datetime import time
-
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
     GovCheckboxesInput,
-    GovDateInput,
     GovRadioInput,
     GovSelect,
     GovSubmitInput,
@@ -16,8 +12,6 @@ from govuk_frontend_wtf.wtforms_widgets import (
     GovTextInput,
 )
 from wtforms import (
-    DateField,
-    IntegerField,
     RadioField,
     SelectField,
     SelectMultipleField,
@@ -25,45 +19,15 @@ from wtforms import (
     SubmitField,
     TextAreaField,
 )
-from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from app.cohorts.models import AttendanceStatus
+from app.forms import ClockField, GovDateField, WholeNumberField
 
-TIME = re.compile(r"^\s*(\d{1,2})(?:[:.](\d{2}))?\s*(am|pm)?\s*$", re.IGNORECASE)
-
-
-def parse_time(text: str) -> time | None:
-    """'10am', '2:30pm', '14:30', '9.15' as a time of day; None if it is not one."""
-    match = TIME.match(text or "")
-    if not match:
-        return None
-    hour, minute, half = int(match[1]), int(match[2] or 0), (match[3] or "").lower()
-    if half:
-        if not 1 <= hour <= 12:
-            return None
-        hour = hour % 12 + (12 if half == "pm" else 0)
-    if hour > 23 or minute > 59:
-        return None
-    return time(hour, minute)
-
-
-class TimeOfDay:
-    def __init__(self, message: str):
-        self.message = message
-
-    def __call__(self, form, field):
-        if parse_time(field.data) is None:
-            raise ValidationError(self.message)
-
-
-def date_field(label: str, missing: str, **kwargs) -> DateField:
-    return DateField(
-        label,
-        format="%d %m %Y",
-        validators=[InputRequired(message=missing)],
-        widget=GovDateInput(),
-        description=kwargs.pop("description", "For example, 27 3 2027"),
-        **kwargs,
+def date_field(label: str, missing: str, description: str = "For example, 27 3 2027") -> GovDateField:
+    return GovDateField(
+        label, description=description, invalid_message=f"{label} must be a real date",
+        validators=[DataRequired(message=missing)],
     )
 
 
@@ -72,9 +36,9 @@ class CohortForm(FlaskForm):
     name = StringField("Cohort name", description="For example, Spring 2027 – cohort A",
                        validators=[InputRequired(message="Enter a name for the cohort"), Length(max=200)],
                        widget=GovTextInput())
-    capacity = IntegerField("Places", validators=[InputRequired(message="Enter how many places the cohort has"),
-                                                  NumberRange(min=1, max=500, message="Places must be between 1 and 500")],
-                            widget=GovTextInput())
+    capacity = WholeNumberField("Places", invalid_message="Places must be a whole number, like 20",
+                                validators=[InputRequired(message="Enter how many places the cohort has"),
+                                            NumberRange(min=1, max=500, message="Places must be between 1 and 500")])
     start_on = date_field("Start date", "Enter the start date")
     end_on = date_field("End date", "Enter the end date")
     facilitators = SelectMultipleField("Facilitators", choices=[], widget=GovCheckboxesInput(),
@@ -106,12 +70,12 @@ class SessionForm(FlaskForm):
                         widget=GovTextInput())
     module = SelectField("Module", widget=GovSelect(), validators=[Optional()])
     day = date_field("Date", "Enter the date of the session")
-    starts = StringField("Start time", description="UK time, for example 10am or 14:30",
-                         validators=[InputRequired(message="Enter a start time"),
-                                     TimeOfDay("Enter a start time like 10am or 14:30")], widget=GovTextInput())
-    ends = StringField("End time", description="For example 12:30pm",
-                       validators=[InputRequired(message="Enter an end time"),
-                                   TimeOfDay("Enter an end time like 12:30pm or 16:00")], widget=GovTextInput())
+    starts = ClockField("Start time", description="UK time, for example 10am or 14:30",
+                        invalid_message="Enter a start time like 10am or 14:30",
+                        validators=[InputRequired(message="Enter a start time")])
+    ends = ClockField("End time", description="For example 12:30pm",
+                      invalid_message="Enter an end time like 12:30pm or 16:00",
+                      validators=[InputRequired(message="Enter an end time")])
     location = StringField("Place", description="An address or room; leave empty for an online session",
                            validators=[Optional(), Length(max=300)], widget=GovTextInput())
     join_url = StringField("Online joining link", description="Starts with https://",
@@ -160,7 +124,12 @@ def schedule_form(schedule):
     for entry in schedule:
         title = entry.module.title
         setattr(ScheduleForm, f"opens_{entry.module_id}", date_field(
-            f"{title}: opens", f"Enter the date “{title}” opens", default=entry.opens_on, description=""))
+            f"{title}: opens", f"Enter the date “{title}” opens", description=""))
         setattr(ScheduleForm, f"due_{entry.module_id}", date_field(
-            f"{title}: due", f"Enter the date “{title}” is due", default=entry.due_on, description=""))
-    return ScheduleForm()
+            f"{title}: due", f"Enter the date “{title}” is due", description=""))
+    form = ScheduleForm()
+    if not form.is_submitted():
+        for entry in schedule:
+            form[f"opens_{entry.module_id}"].data = entry.opens_on
+            form[f"due_{entry.module_id}"].data = entry.due_on
+    return form

@@ -1,6 +1,5 @@
 """Live sessions, their registers and the attendance matrix, for facilitators."""
 
-from datetime import datetime
 
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
@@ -10,20 +9,14 @@ from app.auth.models import Role
 from app.cohorts import attendance, sessions
 from app.cohorts.blueprint import bp
 from app.cohorts.calendar import session_ics
-from app.cohorts.forms import CancelSessionForm, SessionForm, parse_time, register_form
+from app.cohorts.forms import CancelSessionForm, SessionForm, register_form
 from app.cohorts.models import Enrolment, EnrolmentStatus, LiveSession
 from app.cohorts.services import CohortError, may_run
-from app.cohorts.views import load_cohort
+from app.cohorts.loading import load_cohort, load_session
 from app.courses.models import Module
 from app.extensions import db
-from app.timeutil import to_local, to_utc, utcnow
-
-
-def load_session(session_id: int) -> LiveSession:
-    session = db.get_or_404(LiveSession, session_id)
-    if not may_run(current_user, session.cohort):
-        abort(404)
-    return session
+from app.forms import local_moment
+from app.timeutil import to_local, utcnow
 
 
 def _module_choices(form: SessionForm, cohort) -> None:
@@ -32,16 +25,35 @@ def _module_choices(form: SessionForm, cohort) -> None:
     ]
 
 
-def _session_values(form: SessionForm) -> dict:
-    day = form.day.data
+#: Where a service's complaint about a session goes on the form.
+SESSION_FIELDS = {"starts_at": "starts", "ends_at": "ends"}
+
+
+def _session_values(form: SessionForm) -> dict | None:
+    """The form as the session service takes it; None if a time does not exist that day."""
+    starts_at, ends_at = local_moment(form.day, form.starts), local_moment(form.day, form.ends)
+    if starts_at is None or ends_at is None:
+        return None
     return {
         "title": form.title.data,
         "module": db.session.get(Module, int(form.module.data)) if form.module.data else None,
-        "starts_at": to_utc(datetime.combine(day, parse_time(form.starts.data))),
-        "ends_at": to_utc(datetime.combine(day, parse_time(form.ends.data))),
+        "starts_at": starts_at,
+        "ends_at": ends_at,
         "location": form.location.data,
         "join_url": form.join_url.data,
     }
+
+
+def _save_session(form: SessionForm, save) -> bool:
+    """Validate the form and call `save(**values)`; False, with errors on the form, if refused."""
+    if not form.validate_on_submit() or (values := _session_values(form)) is None:
+        return False
+    try:
+        save(**values)
+    except CohortError as error:
+        form[SESSION_FIELDS.get(error.field, error.field)].errors.append(str(error))
+        return False
+    return True
 
 
 @bp.route("/cohorts/<int:cohort_id>/sessions/new", methods=["GET", "POST"])
@@ -51,15 +63,10 @@ def new_session(cohort_id):
     cohort = load_cohort(cohort_id)
     form = SessionForm()
     _module_choices(form, cohort)
-    if form.validate_on_submit():
-        try:
-            sessions.create_session(cohort, actor=current_user, **_session_values(form))
-        except CohortError as error:
-            form[error.field].errors.append(str(error))
-        else:
-            db.session.commit()
-            flash(f"“{form.title.data}” added to the timetable")
-            return redirect(url_for("cohorts.detail", cohort_id=cohort.id))
+    if _save_session(form, lambda **values: sessions.create_session(cohort, actor=current_user, **values)):
+        db.session.commit()
+        flash(f"“{form.title.data}” added to the timetable")
+        return redirect(url_for("cohorts.detail", cohort_id=cohort.id))
     return render_template("cohorts/session_form.html", form=form, cohort=cohort, session=None)
 
 
@@ -76,15 +83,10 @@ def edit_session(session_id):
         form.module.data = str(session.module_id or "")
         form.starts.data, form.ends.data = f"{starts:%H:%M}", f"{ends:%H:%M}"
         form.location.data, form.join_url.data = session.location, session.join_url
-    if form.validate_on_submit():
-        try:
-            sessions.update_session(session, actor=current_user, **_session_values(form))
-        except CohortError as error:
-            form[error.field].errors.append(str(error))
-        else:
-            db.session.commit()
-            flash("Session saved. If its time or place changed, everyone has been told.")
-            return redirect(url_for("cohorts.detail", cohort_id=session.cohort_id))
+    if _save_session(form, lambda **values: sessions.update_session(session, actor=current_user, **values)):
+        db.session.commit()
+        flash("Session saved. If its time or place changed, everyone has been told.")
+        return redirect(url_for("cohorts.detail", cohort_id=session.cohort_id))
     return render_template("cohorts/session_form.html", form=form, cohort=session.cohort, session=session)
 
 
@@ -143,7 +145,7 @@ def attendance_matrix(cohort_id):
 
 
 @bp.get("/sessions/<int:session_id>.ics")
-@access.signed_in
+@access.roles(Role.ADMIN, Role.FACILITATOR, Role.PARTICIPANT)
 def session_calendar(session_id):
     """One session as a calendar file, for anyone in its cohort."""
     session = db.get_or_404(LiveSession, session_id)

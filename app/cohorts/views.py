@@ -8,20 +8,13 @@ from app import access
 from app.auth.models import Role, RoleGrant, User
 from app.cohorts import services
 from app.cohorts.blueprint import bp
+from app.cohorts.loading import load_cohort
 from app.cohorts.forms import CohortForm, EnrolForm, TransferForm, WithdrawForm, schedule_form
 from app.cohorts.models import Cohort, Enrolment
 from app.cohorts.services import CohortError
 from app.cohorts.sessions import sessions_of
 from app.extensions import db
 from app.intakes.models import Intake, Nomination
-
-
-def load_cohort(cohort_id: int) -> Cohort:
-    """The cohort, if this person may run it; otherwise 404."""
-    cohort = db.get_or_404(Cohort, cohort_id)
-    if not services.may_run(current_user, cohort):
-        abort(404)
-    return cohort
 
 
 def _field_error(form, error: CohortError) -> None:

@@ -1,6 +1,7 @@
 from datetime import date, datetime, timedelta
 
 import pytest
+import time_machine
 from sqlalchemy import select
 
 from app.audit.models import AuditEvent
@@ -39,7 +40,8 @@ def test_a_transfer_keeps_history_and_earlier_sessions_never_count(admin):
     attendance.record_register(early, actor=admin, marks={enrolment.id: ("present", None)}, now=datetime(2027, 3, 2, 12))
     held_before_move = make_live_session(second, starts_at=datetime(2027, 3, 3, 10))
 
-    moved = services.transfer(enrolment, second, actor=admin, reason="Clashes with budget setting")
+    with time_machine.travel(datetime(2027, 3, 4, 9), tick=False):
+        moved = services.transfer(enrolment, second, actor=admin, reason="Clashes with budget setting")
     assert enrolment.status is EnrolmentStatus.TRANSFERRED and enrolment.transferred_to_id == moved.id
     assert attendance.expected_enrolments(held_before_move) == []
     later = make_live_session(second, starts_at=moved.joined_at + timedelta(days=1))

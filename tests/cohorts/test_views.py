@@ -121,7 +121,7 @@ def test_moving_a_session_emails_everyone_with_a_calendar_file(admin, login, smt
     db.session.commit()
     client = login(cohort.facilitators[0])
     response = client.post(f"/sessions/{session.id}/edit", data={
-        "title": session.title, "module": "", "day-day": "2", "day-month": "6", "day-year": "2027",
+        "title": session.title, "module": "", "day": ["2", "6", "2027"],
         "starts": "2pm", "ends": "4pm", "location": "Worthing Town Hall", "join_url": "",
     })
     assert response.status_code == 302
@@ -137,13 +137,13 @@ def test_session_form_errors_beside_the_fields(admin, login):
     cohort, _, _ = cohort_with(0, 0, admin)
     client = login(cohort.facilitators[0])
     page = soup(client.post(f"/cohorts/{cohort.id}/sessions/new", data={
-        "title": "Show and tell", "day-day": "2", "day-month": "6", "day-year": "2027",
+        "title": "Show and tell", "day": ["2", "6", "2027"],
         "starts": "3pm", "ends": "2pm", "join_url": "http://example.com/meet",
     }))
     assert "must end after it starts" in page.select_one("#ends-error").get_text()
     assert page.select_one("#title")["value"] == "Show and tell"
     page = soup(client.post(f"/cohorts/{cohort.id}/sessions/new", data={
-        "title": "Show and tell", "day-day": "2", "day-month": "6", "day-year": "2027",
+        "title": "Show and tell", "day": ["2", "6", "2027"],
         "starts": "1pm", "ends": "2pm", "join_url": "http://example.com/meet",
     }))
     assert "starts with https://" in page.select_one("#join_url-error").get_text()
