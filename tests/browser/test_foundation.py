@@ -8,10 +8,10 @@ from tests.factories import make_council, make_user
 pytestmark = pytest.mark.browser
 
 NAVIGATION = {
-    Role.ADMIN: ["Home", "Councils", "People", "Intakes", "Nominations", "Courses"],
-    Role.FACILITATOR: ["Home", "Courses"],
+    Role.ADMIN: ["Home", "Councils", "People", "Intakes", "Nominations", "Courses", "Cohorts"],
+    Role.FACILITATOR: ["Home", "Courses", "Cohorts"],
     Role.COUNCIL_LEAD: ["Home", "Nominations"],
-    Role.PARTICIPANT: ["Home", "Learning"],
+    Role.PARTICIPANT: ["Home", "Learning", "Timetable"],
 }
 
 
