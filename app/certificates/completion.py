@@ -1,0 +1,118 @@
+"""The completion rule: one function says whether an enrolment is complete, and why not.
+
+Every required lesson read, every required assessment passed, and attendance at least the
+course's threshold (excused absences leave the denominator). The participant, their
+facilitator and their council lead all see this same checklist.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+
+from app.cohorts.attendance import figures_for
+from app.cohorts.models import Enrolment, EnrolmentStatus
+from app.courses.models import Lesson, LessonProgress, Module
+from app.extensions import db
+
+
+@dataclass(frozen=True)
+class Criterion:
+    name: str
+    met: bool
+    #: Plain English: "Attendance: 9 of 12 sessions (75%); 80% needed".
+    detail: str
+
+
+@dataclass(frozen=True)
+class Completion:
+    criteria: list[Criterion]
+
+    @property
+    def complete(self) -> bool:
+        return all(criterion.met for criterion in self.criteria)
+
+    @property
+    def left(self) -> list[Criterion]:
+        return [criterion for criterion in self.criteria if not criterion.met]
+
+
+def _lesson_criteria(enrolments: list[Enrolment]) -> dict[int, list[Criterion]]:
+    """Per enrolment, one criterion per module: its required lessons read. Two queries."""
+    version_ids = {e.cohort.course_version_id for e in enrolments}
+    required = db.session.execute(
+        select(Module.version_id, Module.id, Module.position, Module.title, func.count(Lesson.id))
+        .join(Lesson, Lesson.module_id == Module.id)
+        .where(Module.version_id.in_(version_ids), Lesson.required.is_(True))
+        .group_by(Module.version_id, Module.id, Module.position, Module.title)
+        .order_by(Module.position)
+    ).all()
+    read = defaultdict(int)
+    for user_id, module_id, count in db.session.execute(
+        select(LessonProgress.user_id, Lesson.module_id, func.count(LessonProgress.id))
+        .join(Lesson, Lesson.id == LessonProgress.lesson_id)
+        .where(LessonProgress.user_id.in_({e.user_id for e in enrolments}), Lesson.required.is_(True))
+        .group_by(LessonProgress.user_id, Lesson.module_id)
+    ):
+        read[(user_id, module_id)] = count
+    criteria = {}
+    for enrolment in enrolments:
+        rows = [r for r in required if r.version_id == enrolment.cohort.course_version_id]
+        criteria[enrolment.id] = [
+            Criterion(
+                name=f"Module {position} lessons",
+                met=read[(enrolment.user_id, module_id)] >= total,
+                detail=f"Module {position} lessons ({title}): {read[(enrolment.user_id, module_id)]} of {total} read",
+            )
+            for _, module_id, position, title, total in rows
+        ]
+    return criteria
+
+
+def _assessment_criteria(enrolments: list[Enrolment]) -> dict[int, list[Criterion]]:
+    """Per enrolment, one criterion per required assessment: passed or not."""
+    from app.assessments.services import required_assessments, statuses_for
+
+    statuses = statuses_for(enrolments)
+    criteria = {}
+    for enrolment in enrolments:
+        criteria[enrolment.id] = [
+            Criterion(name=assessment.label, met=statuses[(enrolment.id, assessment.id)].passed,
+                      detail=f"{assessment.label}: {statuses[(enrolment.id, assessment.id)].detail}")
+            for assessment in required_assessments(enrolment.cohort.course_version_id)
+        ]
+    return criteria
+
+
+def completions_for(enrolments: list[Enrolment]) -> dict[int, Completion]:
+    """The completion checklist of each enrolment, in a bounded number of queries."""
+    if not enrolments:
+        return {}
+    lessons = _lesson_criteria(enrolments)
+    assessments = _assessment_criteria(enrolments)
+    attendance = figures_for([e.id for e in enrolments])
+    result = {}
+    for enrolment in enrolments:
+        threshold = enrolment.cohort.course_version.attendance_threshold
+        figure = attendance[enrolment.id]
+        result[enrolment.id] = Completion(
+            lessons[enrolment.id]
+            + assessments[enrolment.id]
+            + [Criterion("Attendance", figure.meets(threshold), f"Attendance: {figure.describe(threshold)}")]
+        )
+    return result
+
+
+def completion_for(enrolment: Enrolment) -> Completion:
+    return completions_for([enrolment])[enrolment.id]
+
+
+def complete_if_done(enrolment: Enrolment, *, actor=None):
+    """Issue the certificate the moment the last criterion is met; the certificate or None."""
+    from app.certificates.services import issue_certificate
+
+    if enrolment.status is not EnrolmentStatus.ACTIVE or not completion_for(enrolment).complete:
+        return None
+    return issue_certificate(enrolment, actor=actor)
