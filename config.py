@@ -71,6 +71,8 @@ class Config:
     SCHEDULER_LEASE_SECONDS = _env_int("SCHEDULER_LEASE_SECONDS", 30)
     SCHEDULER_PLAN_SECONDS = _env_int("SCHEDULER_PLAN_SECONDS", 300)
     SCHEDULER_DELIVER_SECONDS = _env_int("SCHEDULER_DELIVER_SECONDS", 30)
+    #: Facilitators who chose a daily digest get it from this hour, UK time.
+    DIGEST_HOUR = _env_int("DIGEST_HOUR", 7)
 
 
 class DevelopmentConfig(Config):

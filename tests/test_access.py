@@ -18,6 +18,7 @@ from app.cohorts.services import enrol
 from app.extensions import db
 from app.intakes.models import NominationStatus
 from app.mail.services import queue_email
+from app.reminders.services import unsubscribe_link
 from app.timeutil import utcnow
 from config import TestingConfig
 from tests.factories import (
@@ -79,6 +80,7 @@ def cohort_world(people) -> dict:
         "certificate_id": certificate.id,
         "code": certificate.code,
         "feed_token": feed_for(people[Role.PARTICIPANT]).token,
+        "unsubscribe_token": unsubscribe_link(people[Role.PARTICIPANT], "session_24h").rsplit("/", 1)[1],
     }
 
 
@@ -87,6 +89,7 @@ ARGUMENT_SOURCES = {
     ("auth.reset_password", "token"): "reset_token",
     ("nominations.substitute", "nomination_id"): "accepted_nomination_id",
     ("cohorts.calendar_feed", "token"): "feed_token",
+    ("reminders.unsubscribe", "token"): "unsubscribe_token",
 }
 
 

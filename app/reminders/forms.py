@@ -1,6 +1,6 @@
 from flask_wtf import FlaskForm
-from govuk_frontend_wtf.wtforms_widgets import GovCheckboxesInput, GovSubmitInput
-from wtforms import SelectMultipleField, SubmitField
+from govuk_frontend_wtf.wtforms_widgets import GovCheckboxesInput, GovRadioInput, GovSubmitInput
+from wtforms import RadioField, SelectMultipleField, SubmitField
 
 
 class PreferencesForm(FlaskForm):
@@ -10,5 +10,12 @@ class PreferencesForm(FlaskForm):
         choices=[],
         validate_choice=True,
         widget=GovCheckboxesInput(),
+    )
+    delivery = RadioField(
+        "How do you want reminders about your cohorts' work?",
+        description="Registers not taken, work waiting to be marked, participants who missed a due date",
+        choices=[("each", "One email for each"), ("daily", "One email a day, at 7am, with everything waiting")],
+        default="each",
+        widget=GovRadioInput(),
     )
     submit = SubmitField("Save reminder choices", widget=GovSubmitInput())

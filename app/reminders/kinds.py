@@ -35,20 +35,26 @@ class ReminderKind:
     #: Service messages (optional=False) always go.
     optional: bool
     planner: Callable[[datetime], Iterable[PlannedReminder]]
+    #: Staff reminders that a facilitator may take as one daily digest instead.
+    digestible: bool = False
 
 
 KINDS: dict[str, ReminderKind] = {}
 
 
-def reminder_kind(name: str, label: str, audience: set[Role], optional: bool = True):
+def reminder_kind(name: str, label: str, audience: set[Role], optional: bool = True, digestible: bool = False):
     """Register a planner as the kind `name`."""
 
     def register(planner):
-        KINDS[name] = ReminderKind(name, label, frozenset(audience), optional, planner)
+        KINDS[name] = ReminderKind(name, label, frozenset(audience), optional, planner, digestible)
         return planner
 
     return register
 
 
+#: The daily digest is chosen with its own question, not as one of the kinds to switch off.
+DIGEST = "staff_digest"
+
+
 def optional_kinds_for(user) -> list[ReminderKind]:
-    return [k for k in KINDS.values() if k.optional and user.has_role(*k.audience)]
+    return [k for k in KINDS.values() if k.optional and k.name != DIGEST and user.has_role(*k.audience)]

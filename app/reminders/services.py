@@ -12,7 +12,7 @@ from app.extensions import db
 from app.mail.models import OutboxMessage
 from app.mail.services import queue_email
 from app.reminders import planners  # noqa: F401 - registers every kind
-from app.reminders.kinds import KINDS, ReminderKind
+from app.reminders.kinds import DIGEST, KINDS, ReminderKind
 from app.reminders.models import ReminderPreferences
 from app.urls import absolute_url
 
@@ -81,6 +81,8 @@ def plan_reminders(now: datetime) -> dict[str, int]:
             db.session.scalars(select(OutboxMessage.dedupe_key).where(OutboxMessage.dedupe_key.in_(keys)))
         )
         opted_out = _opted_out_user_ids(kind) if kind.optional else set()
+        if kind.digestible:
+            opted_out |= _digest_user_ids()  # their reminders of this kind go in the digest
         for reminder in planned:
             if reminder.dedupe_key in existing or reminder.user.id in opted_out:
                 continue
@@ -105,6 +107,13 @@ def plan_reminders(now: datetime) -> dict[str, int]:
             if message is not None:
                 queued[kind.name] = queued.get(kind.name, 0) + 1
     return queued
+
+
+def _digest_user_ids() -> set[int]:
+    rows = db.session.execute(
+        select(ReminderPreferences.user_id, ReminderPreferences.opted_out).where(ReminderPreferences.daily_digest.is_(True))
+    )
+    return {user_id for user_id, opted_out in rows if DIGEST not in (opted_out or [])}
 
 
 def _opted_out_user_ids(kind: ReminderKind) -> set[int]:

@@ -63,6 +63,18 @@ def test_the_scheduler_page_warns_when_no_scheduler_runs(admin_client):
     assert "No scheduler is running" in text
 
 
-def test_preferences_say_so_when_there_is_nothing_to_choose(login):
-    text = soup(login(make_user("participant")).get("/account/reminders")).select_one("main").get_text()
-    assert "there is nothing to choose yet" in text
+def test_preferences_switch_kinds_off_and_facilitators_can_choose_a_digest(login):
+    from app.reminders.services import preferences_for
+
+    participant = make_user("participant")
+    client = login(participant)
+    page = soup(client.get("/account/reminders"))
+    assert page.select_one("input[value=session_24h]").has_attr("checked")
+    assert page.select_one("input[name=delivery]") is None  # only facilitators choose a digest
+    client.post("/account/reminders", data={"wanted": ["session_24h"]})
+    assert "session_1h" in preferences_for(participant).opted_out
+    assert "session_24h" not in preferences_for(participant).opted_out
+
+    facilitator = make_user("facilitator")
+    login(facilitator).post("/account/reminders", data={"wanted": ["register_not_taken"], "delivery": "daily"})
+    assert preferences_for(facilitator).daily_digest is True
