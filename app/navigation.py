@@ -29,6 +29,7 @@ NAV_ITEMS = [
     NavItem("Nominations", "nominations.index", frozenset({Role.COUNCIL_LEAD}), prefix="nominations."),
     NavItem("Learning", "learning.index", frozenset({Role.PARTICIPANT}), prefix="learning."),
     NavItem("Timetable", "cohorts.timetable", frozenset({Role.PARTICIPANT})),
+    NavItem("Progress", "certificates.mine", frozenset({Role.PARTICIPANT})),
 ]
 
 

@@ -116,3 +116,12 @@ def complete_if_done(enrolment: Enrolment, *, actor=None):
     if enrolment.status is not EnrolmentStatus.ACTIVE or not completion_for(enrolment).complete:
         return None
     return issue_certificate(enrolment, actor=actor)
+
+
+def complete_all_done(enrolments: list[Enrolment], *, actor=None) -> list:
+    """complete_if_done for many enrolments at once (a register, the periodic sweep)."""
+    from app.certificates.services import issue_certificate
+
+    active = [e for e in enrolments if e.status is EnrolmentStatus.ACTIVE]
+    done = completions_for(active)
+    return [issue_certificate(e, actor=actor) for e in active if done[e.id].complete]
