@@ -18,7 +18,7 @@ from app.cohorts.attendance import record_register
 from app.cohorts.models import Cohort, LiveSession
 from app.cohorts.services import create_cohort, enrol, enrolments_of
 from app.councils.models import Council
-from app.courses.services import latest_version
+from app.cohorts.services import latest_version
 from app.extensions import db
 from app.intakes.demo import digital_leadership_course
 from app.intakes.models import Intake, Nomination, NominationStatus

@@ -17,11 +17,11 @@ def test_a_participant_downloads_their_certificate_and_anyone_can_verify_it(page
     db.session.commit()
 
     sign_in(page, person.email)
-    page.get_by_role("link", name="Progress").click()
+    page.get_by_role("link", name="Progress", exact=True).click()
     expect(page.locator(".govuk-panel")).to_contain_text(certificate.code)
     assert_accessible(page)
     with page.expect_download() as download:
-        page.get_by_role("link", name="Download your certificate (PDF)").click()
+        page.get_by_role("button", name="Download your certificate (PDF)").click()
     assert download.value.suggested_filename.endswith(".pdf")
 
     page.goto("/verify")

@@ -51,7 +51,7 @@ def test_a_participant_sees_their_timetable(page, admin):
     make_live_session(cohort, starts_at=utcnow() + timedelta(days=2), title="Service design clinic")
     db.session.commit()
     sign_in(page, person.email)
-    page.get_by_role("link", name="Timetable").click()
+    page.get_by_role("link", name="Timetable", exact=True).click()
     expect(page.get_by_role("heading", level=1)).to_have_text("My timetable")
     expect(page.locator("main")).to_contain_text("Service design clinic")
     assert_accessible(page)
