@@ -20,7 +20,7 @@ from app.courses.loader import load_courses
 from app.extensions import db
 from app.intakes.demo import load_intakes
 
-DEMO_PASSWORD = "leading-digital-change"
+from app.cohorts.demo import DEMO_PASSWORD, load_cohorts
 SAMPLE_REGISTER = Path(__file__).resolve().parent.parent / "sample-data" / "councils.csv"
 
 DEMO_PEOPLE = [
@@ -56,6 +56,7 @@ def load() -> list[tuple[str, str]]:
     db.session.flush()
     _courses(next(user for user in people if user.has_role(Role.PARTICIPANT)))
     load_intakes()
+    load_cohorts()
     return [(user.grants[0].role.label, user.email) for user in people]
 
 
