@@ -72,16 +72,17 @@ def _lesson_criteria(enrolments: list[Enrolment]) -> dict[int, list[Criterion]]:
 
 
 def _assessment_criteria(enrolments: list[Enrolment]) -> dict[int, list[Criterion]]:
-    """Per enrolment, one criterion per required assessment: passed or not."""
+    """Per enrolment, one criterion per required assessment: passed or not. A query per course version."""
     from app.assessments.services import required_assessments, statuses_for
 
     statuses = statuses_for(enrolments)
+    required = {version_id: required_assessments(version_id) for version_id in {e.cohort.course_version_id for e in enrolments}}
     criteria = {}
     for enrolment in enrolments:
         criteria[enrolment.id] = [
             Criterion(name=assessment.label, met=statuses[(enrolment.id, assessment.id)].passed,
                       detail=f"{assessment.label}: {statuses[(enrolment.id, assessment.id)].detail}")
-            for assessment in required_assessments(enrolment.cohort.course_version_id)
+            for assessment in required[enrolment.cohort.course_version_id]
         ]
     return criteria
 

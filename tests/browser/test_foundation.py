@@ -9,7 +9,7 @@ pytestmark = pytest.mark.browser
 
 NAVIGATION = {
     Role.ADMIN: ["Home", "Councils", "People", "Intakes", "Nominations", "Courses", "Cohorts"],
-    Role.FACILITATOR: ["Home", "Courses", "Cohorts"],
+    Role.FACILITATOR: ["Home", "Courses", "Cohorts", "Marking"],
     Role.COUNCIL_LEAD: ["Home", "Nominations"],
     Role.PARTICIPANT: ["Home", "Learning", "Timetable"],
 }
