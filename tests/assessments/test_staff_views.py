@@ -183,3 +183,13 @@ def test_the_queue_and_gradebook_make_the_same_number_of_queries_for_5_and_30_pa
     for url in ("/marking/", "/cohorts/N/gradebook", "/cohorts/N/gradebook.csv"):
         assert counts[("small", url)] == counts[("large", url)], url
     assert counts[("large", "/marking/")] <= 12
+
+
+def test_an_incomplete_mark_of_work_someone_else_has_marked_is_a_conflict_too(login, submission, facilitator, cohort):
+    second = make_user("facilitator", name="Sam Second")
+    cohort.facilitators.append(second)
+    db.session.commit()
+    assert login(facilitator).post(f"/marking/{submission.id}", data={**MARK, "version": "1"}).status_code == 302
+    response = login(second).post(f"/marking/{submission.id}", data={"version": "1"})
+    assert response.status_code == 409
+    assert "Fay Marker marked this submission on " in text(soup(response).select_one(".govuk-error-summary"))
