@@ -10,6 +10,7 @@ from pathlib import Path
 from flask import current_app
 from sqlalchemy import select
 
+from app.assessments.demo import load_assessments
 from app.auth.models import Role, RoleGrant, User
 from app.auth.services import set_password
 from app.councils.models import Council
@@ -57,6 +58,7 @@ def load() -> list[tuple[str, str]]:
     _courses(next(user for user in people if user.has_role(Role.PARTICIPANT)))
     load_intakes()
     load_cohorts()
+    load_assessments()
     return [(user.grants[0].role.label, user.email) for user in people]
 
 

@@ -115,7 +115,7 @@ def submit_attempt(
     if result.passed:
         from app.certificates.completion import complete_if_done
 
-        complete_if_done(enrolment, actor=enrolment.user)
+        complete_if_done(enrolment, actor=None)  # issued by the service itself, not by the participant
     return result
 
 

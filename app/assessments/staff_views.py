@@ -60,6 +60,8 @@ def mark(submission_id):
     conflict = None
     if request.method == "GET":
         form.version.data = str(submission.version)
+    elif submission.is_marked:  # marked by someone else since this page was loaded
+        conflict = marking.conflict_message(submission, current_user)
     elif form.validate_on_submit():
         judgements = [form[f"criterion-{n}"].data for n in range(1, len(assessment.criteria or []) + 1)]
         seen = form.version.data or ""

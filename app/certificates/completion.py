@@ -73,7 +73,7 @@ def _lesson_criteria(enrolments: list[Enrolment]) -> dict[int, list[Criterion]]:
 
 
 def _assessment_criteria(enrolments: list[Enrolment]) -> dict[int, list[Criterion]]:
-    """Per enrolment, one criterion per required assessment: passed or not."""
+    """Per enrolment, one criterion per required assessment: passed or not. A query per course version."""
     from app.assessments.services import required_assessments, statuses_for
 
     statuses = statuses_for(enrolments)

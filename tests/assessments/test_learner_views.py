@@ -181,3 +181,23 @@ def test_a_participant_reads_the_feedback_and_resubmits_a_referral(client, parti
     assert page.select_one("textarea[name=text]").get_text().strip() == "First go"
     client.post(f"/assignments/{assignment.id}", data={"text": "Second go", "send": "Submit for marking"})
     assert db.session.scalar(select(func.count(Submission.id))) == 2
+
+
+def test_the_overview_makes_the_same_number_of_queries_however_much_work_there_is(
+    login, client, cohort, quiz, assignment, count_queries
+):
+    from app.cohorts.services import enrol
+
+    busy = make_user("participant")
+    enrol(cohort, busy, actor=None)
+    for number in (1, 2):
+        db.session.add(QuizAttempt(user_id=busy.id, assessment_id=quiz.id, number=number, option_order={}))
+    make_submission(busy, assignment, status="referred")
+    make_submission(busy, assignment, number=2)
+    counts = []
+    for reader in (client, login(busy)):
+        reader.get("/")  # the first request after signing in also loads the account
+        with count_queries() as counter:
+            assert reader.get("/learning/leading-change").status_code == 200
+        counts.append(counter.count)
+    assert counts[0] == counts[1]

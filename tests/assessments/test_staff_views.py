@@ -111,7 +111,7 @@ def test_two_markers_at_once_make_one_mark_and_one_conflict_message(login, submi
     assert page.title.get_text().startswith("Error: ")
     assert text(page.select_one(".govuk-error-summary")).startswith(
         "This submission has already been marked Fay Marker marked this submission on ")
-    assert "Needs a measure." in text(page.select_one(".govuk-details"))
+    assert "Needs a measure." in text(page.select_one("#unsaved-feedback"))
     assert text(page.select_one("#current-mark .app-feedback")) == "Good, clear plan."
     db.session.refresh(submission)
     assert (submission.status, submission.feedback) == (SubmissionStatus.PASSED, "Good, clear plan.")
@@ -136,7 +136,7 @@ def test_the_gradebook_shows_each_status_and_exports_it(login, imported, cohort,
     assert rows["Pat Learner"][0] == "Passed Passed with 50%"
     assert rows["Pat Learner"][1].startswith("Submitted Submitted on ") and rows["Pat Learner"][1].endswith(
         "waiting for marking Mark of Pat Learner’s Module 2 assignment")
-    assert rows["Zed Later"] == ["Not started Not started", "Not started Not started"]
+    assert rows["Zed Later"] == ["Not started", "Not started"]
 
     response = client.get(f"/cohorts/{cohort.id}/gradebook.csv")
     assert response.mimetype == "text/csv"
@@ -183,3 +183,13 @@ def test_the_queue_and_gradebook_make_the_same_number_of_queries_for_5_and_30_pa
     for url in ("/marking/", "/cohorts/N/gradebook", "/cohorts/N/gradebook.csv"):
         assert counts[("small", url)] == counts[("large", url)], url
     assert counts[("large", "/marking/")] <= 12
+
+
+def test_an_incomplete_mark_of_work_someone_else_has_marked_is_a_conflict_too(login, submission, facilitator, cohort):
+    second = make_user("facilitator", name="Sam Second")
+    cohort.facilitators.append(second)
+    db.session.commit()
+    assert login(facilitator).post(f"/marking/{submission.id}", data={**MARK, "version": "1"}).status_code == 302
+    response = login(second).post(f"/marking/{submission.id}", data={"version": "1"})
+    assert response.status_code == 409
+    assert "Fay Marker marked this submission on " in text(soup(response).select_one(".govuk-error-summary"))
