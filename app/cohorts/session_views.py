@@ -141,7 +141,8 @@ def register(session_id):
 def attendance_matrix(cohort_id):
     """Participants × sessions, with each person's attendance and who is below the threshold."""
     cohort = load_cohort(cohort_id)
-    return render_template("cohorts/matrix.html", cohort=cohort, matrix=attendance.attendance_matrix(cohort))
+    return render_template("cohorts/matrix.html", cohort=cohort, matrix=attendance.attendance_matrix(cohort),
+                           now=utcnow())
 
 
 @bp.get("/sessions/<int:session_id>.ics")
