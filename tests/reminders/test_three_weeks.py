@@ -43,6 +43,7 @@ def outbox() -> list[tuple[str, str, str]]:
     return [(m.kind, m.recipient, f"{to_local(m.created_at):%d %b %H:%M}") for m in rows]
 
 
+@pytest.mark.timeout(600)  # 504 planning runs: slow on a busy machine, and that is all
 def test_three_weeks_of_reminders(cohort_world, admin, app, smtp):
     import time_machine
 
@@ -56,8 +57,8 @@ def test_three_weeks_of_reminders(cohort_world, admin, app, smtp):
                     enrolments["Ada"].id: ("present", None), enrolments["Bob"].id: ("absent", None),
                     enrolments["Fran Facilitator"].id: ("present", None),
                 })
-            for _ in range(2):  # a re-run, as after a restart, sends nothing twice
-                plan_reminders(clock)
+            if plan_reminders(clock):
+                assert plan_reminders(clock) == {}  # a re-run, as after a restart, sends nothing twice
             db.session.commit()
             clock += timedelta(hours=1)
             traveller.move_to(clock)
