@@ -1,0 +1,1 @@
+"""The cohort dashboard, for the cohort's facilitators and the programme team."""
