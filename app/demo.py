@@ -19,6 +19,7 @@ from app.courses.importing import import_course
 from app.courses.loader import load_courses
 from app.extensions import db
 from app.intakes.demo import load_intakes
+from app.reports.demo import load_reports_demo
 
 DEMO_PASSWORD = "leading-digital-change"
 SAMPLE_REGISTER = Path(__file__).resolve().parent.parent / "sample-data" / "councils.csv"
@@ -56,6 +57,7 @@ def load() -> list[tuple[str, str]]:
     db.session.flush()
     _courses(next(user for user in people if user.has_role(Role.PARTICIPANT)))
     load_intakes()
+    load_reports_demo()
     return [(user.grants[0].role.label, user.email) for user in people]
 
 

@@ -95,7 +95,7 @@ def councils_chart(rows) -> charts.BarChart:
         "places-by-council",
         "Places allocated and used by each council",
         "For each council on this page, the places allocated to it on this intake and how many it has used. "
-        "The table beside the chart gives the same figures.",
+        "The table that follows gives the same figures.",
         (charts.ALLOCATED, charts.USED),
         [(r.name, [(r.allocated, f"{r.allocated} allocated"), (r.used, f"{r.used} used")]) for r in rows],
     )
@@ -124,8 +124,7 @@ def nominations_chart(report: IntakeReport) -> charts.BarChart:
 # Cohorts -----------------------------------------------------------------------------------------
 
 COHORTS_HEADER = [
-    "Cohort", "Places", "Participants", "Filled", "Completed", "Completion rate", "Attendance rate",
-    "Certificates issued",
+    "Cohort", "Places", "Participants", "Filled", "Completed", "Completion rate", "Attendance rate", "Certificates",
 ]
 
 
@@ -138,7 +137,7 @@ def fill_chart(cohorts: list[Cohort], results: dict[int, Outcomes]) -> charts.Ba
         "cohort-fill",
         "How full each cohort is",
         "For each cohort on this page, its places and the participants in it. "
-        "The table below the charts gives the same figures.",
+        "The table that follows gives the same figures.",
         (charts.CAPACITY, charts.PARTICIPANTS),
         [
             (c.name, [(c.capacity, f"{c.capacity} places"),
@@ -153,6 +152,6 @@ def cohort_rates_chart(cohorts: list[Cohort], results: dict[int, Outcomes]) -> c
         "rates-by-cohort",
         "Completion and attendance in each cohort",
         "For each cohort on this page, the share of participants who have completed and the attendance rate "
-        "at live sessions. The table below the charts gives the same figures.",
+        "at live sessions. The table that follows gives the same figures.",
         [(cohort.name, results[cohort.id]) for cohort in cohorts],
     )

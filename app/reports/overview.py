@@ -73,8 +73,8 @@ def places_rows(reports: list[IntakeReport]) -> list[list]:
 
 
 OUTCOMES_HEADER = [
-    "Intake", "Cohorts", "Places in cohorts", "Participants", "Cohorts filled", "Completed",
-    "Completion rate", "Attendance rate", "Certificates issued",
+    "Intake", "Cohorts", "Places", "Participants", "Filled", "Completed", "Completion rate", "Attendance rate",
+    "Certificates",
 ]
 
 
@@ -112,7 +112,7 @@ def places_chart(reports: list[IntakeReport]) -> charts.BarChart:
         "places-by-intake",
         "Places used on each intake",
         "For each intake on this page, the places on offer and how many are used. "
-        "The table beside the chart gives the same figures.",
+        "The table that follows gives the same figures.",
         (charts.OFFERED, charts.USED),
         [
             (r.intake.name, [(r.intake.total_places, f"{r.intake.total_places} on offer"),
@@ -144,6 +144,6 @@ def intake_rates_chart(reports: list[IntakeReport]) -> charts.BarChart:
         "rates-by-intake",
         "Completion and attendance on each intake",
         "For each intake on this page, the share of participants who have completed and the attendance rate "
-        "at live sessions. The table below the chart gives the same figures.",
+        "at live sessions. The table that follows gives the same figures.",
         [(r.intake.name, r.outcomes) for r in reports],
     )
