@@ -89,6 +89,7 @@ def init_jinja(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
+    from app.assessments.blueprint import bp as assessments_bp
     from app.audit.views import bp as audit_bp
     from app.auth.views import bp as auth_bp
     from app.certificates.views import bp as certificates_bp
@@ -105,7 +106,7 @@ def register_blueprints(app: Flask) -> None:
 
     for blueprint in (
         main_bp, auth_bp, councils_bp, reminders_bp, audit_bp, courses_bp, learning_bp, intakes_bp, queue_bp,
-        nominations_bp, cohorts_bp, certificates_bp, reports_bp,
+        nominations_bp, cohorts_bp, certificates_bp, assessments_bp, reports_bp,
     ):
         app.register_blueprint(blueprint)
 
@@ -173,6 +174,7 @@ def register_commands(app: Flask) -> None:
 
 def import_models() -> None:
     """Import every model so that metadata, migrations and relationships see them all."""
+    from app.assessments import models as _assessments  # noqa: F401
     from app.audit import models as _audit  # noqa: F401
     from app.auth import models as _auth  # noqa: F401
     from app.certificates import models as _certificates  # noqa: F401

@@ -10,6 +10,7 @@ from pathlib import Path
 from flask import current_app
 from sqlalchemy import select
 
+from app.assessments.demo import load_assessments
 from app.auth.models import Role, RoleGrant, User
 from app.auth.services import set_password
 from app.councils.models import Council
@@ -21,7 +22,7 @@ from app.extensions import db
 from app.intakes.demo import load_intakes
 from app.reports.demo import load_reports_demo
 
-DEMO_PASSWORD = "leading-digital-change"
+from app.cohorts.demo import DEMO_PASSWORD, load_cohorts
 SAMPLE_REGISTER = Path(__file__).resolve().parent.parent / "sample-data" / "councils.csv"
 
 DEMO_PEOPLE = [
@@ -57,6 +58,8 @@ def load() -> list[tuple[str, str]]:
     db.session.flush()
     _courses(next(user for user in people if user.has_role(Role.PARTICIPANT)))
     load_intakes()
+    load_cohorts()
+    load_assessments()
     load_reports_demo()
     return [(user.grants[0].role.label, user.email) for user in people]
 

@@ -26,11 +26,13 @@ NAV_ITEMS = [
     NavItem("Nominations", "queue.index", frozenset({Role.ADMIN}), prefix="queue."),
     NavItem("Courses", "courses.index", frozenset({Role.ADMIN, Role.FACILITATOR}), prefix="courses."),
     NavItem("Cohorts", "cohorts.index", frozenset({Role.ADMIN, Role.FACILITATOR}), prefix="cohorts."),
+    NavItem("Marking", "assessments.queue", frozenset({Role.FACILITATOR}), prefix="assessments.mark"),
     NavItem("Reports", "reports.overview_page", frozenset({Role.ADMIN}), prefix="reports.intake"),
     NavItem("Nominations", "nominations.index", frozenset({Role.COUNCIL_LEAD}), prefix="nominations."),
     NavItem("Our people", "reports.our_people", frozenset({Role.COUNCIL_LEAD}), prefix="reports.person"),
     NavItem("Learning", "learning.index", frozenset({Role.PARTICIPANT}), prefix="learning."),
     NavItem("Timetable", "cohorts.timetable", frozenset({Role.PARTICIPANT})),
+    NavItem("Progress", "certificates.mine", frozenset({Role.PARTICIPANT})),
 ]
 
 

@@ -195,3 +195,36 @@ def make_live_session(cohort, *, starts_at: datetime, title: str | None = None, 
     db.session.add(session)
     db.session.commit()
     return session
+
+
+def make_assignment(version, *, module_position: int = 1, criteria=("Names the users", "Says how it will be measured"),
+                    due_after_days: int | None = None, title: str = "Plan one small change"):
+    """An assignment in one module of `version`, after anything already there."""
+    module = next(m for m in version.modules if m.position == module_position)
+    assignment = Assessment(
+        module=module, position=len(module.assessments) + 1, slug=f"assignment-{next(_sequence)}",
+        kind=AssessmentKind.ASSIGNMENT, title=title, due_after_days=due_after_days,
+        brief_html="<h2>What to do</h2><p>Plan one small change.</p>", criteria=list(criteria) if criteria else None,
+    )
+    db.session.add(assignment)
+    db.session.commit()
+    return assignment
+
+
+def make_submission(user, assignment, *, status="submitted", text: str | None = "My plan.", number: int = 1,
+                    submitted_at: datetime | None = None, file: bytes | None = None, late: bool = False):
+    """A submission made directly, without the rules (tests of the rules use the services)."""
+    from app.assessments.models import Submission, SubmissionStatus
+    from app.storage import new_key, storage
+
+    status = SubmissionStatus(status)
+    submission = Submission(
+        user_id=user.id, assessment_id=assignment.id, number=number, status=status, text=text, version=1,
+        submitted_at=None if status is SubmissionStatus.DRAFT else (submitted_at or utcnow()), late=late,
+    )
+    if file is not None:
+        submission.file_key = storage().save(new_key("submissions", ".pdf"), file)
+        submission.file_name, submission.file_type, submission.file_size = "my-plan.pdf", "application/pdf", len(file)
+    db.session.add(submission)
+    db.session.commit()
+    return submission

@@ -10,6 +10,7 @@ import pytest
 
 from app import create_app
 from app.access import UNDECLARED_OK, Access
+from app.assessments.models import QuizAttempt
 from app.auth.models import Role
 from app.auth.services import make_token
 from app.certificates.services import issue_certificate
@@ -27,8 +28,10 @@ from tests.factories import (
     make_course,
     make_course_version,
     make_intake,
+    make_assignment,
     make_live_session,
     make_nomination,
+    make_submission,
     make_user,
 )
 
@@ -73,7 +76,19 @@ def cohort_world(people) -> dict:
     session = make_live_session(cohort, starts_at=utcnow())
     certificate = issue_certificate(enrolment)
     db.session.commit()
+    quiz = cohort.course_version.modules[0].assessments[0]
+    assignment = make_assignment(cohort.course_version)
+    attempt = QuizAttempt(user_id=people[Role.PARTICIPANT].id, assessment_id=quiz.id, number=1,
+                          option_order={"which": ["b", "a", "c"]}, answers={"which": ["a"]}, score=100, passed=True,
+                          submitted_at=utcnow())
+    db.session.add(attempt)
+    db.session.commit()
+    submission = make_submission(people[Role.PARTICIPANT], assignment, file=b"%PDF-1.7 sample")
     return {
+        "quiz_id": quiz.id,
+        "assignment_id": assignment.id,
+        "attempt_id": attempt.id,
+        "submission_id": submission.id,
         "cohort_id": cohort.id,
         "enrolment_id": enrolment.id,
         "session_id": session.id,

@@ -1,7 +1,8 @@
 """The completion rule: one function says whether an enrolment is complete, and why not.
 
 Every required lesson read, every required assessment passed, and attendance at least the
-course's threshold (excused absences leave the denominator). The participant, their
+course's threshold (excused absences leave the denominator) once every session since the
+participant joined has been held and marked. The participant, their
 facilitator and their council lead all see this same checklist.
 """
 
@@ -13,7 +14,7 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 
 from app.cohorts.attendance import figures_for
-from app.cohorts.models import Enrolment, EnrolmentStatus
+from app.cohorts.models import Attendance, Enrolment, EnrolmentStatus, LiveSession
 from app.courses.models import Lesson, LessonProgress, Module
 from app.extensions import db
 
@@ -72,18 +73,47 @@ def _lesson_criteria(enrolments: list[Enrolment]) -> dict[int, list[Criterion]]:
 
 
 def _assessment_criteria(enrolments: list[Enrolment]) -> dict[int, list[Criterion]]:
-    """Per enrolment, one criterion per required assessment: passed or not."""
+    """Per enrolment, one criterion per required assessment: passed or not. A query per course version."""
     from app.assessments.services import required_assessments, statuses_for
 
     statuses = statuses_for(enrolments)
+    required = {version_id: required_assessments(version_id) for version_id in {e.cohort.course_version_id for e in enrolments}}
     criteria = {}
     for enrolment in enrolments:
         criteria[enrolment.id] = [
             Criterion(name=assessment.label, met=statuses[(enrolment.id, assessment.id)].passed,
                       detail=f"{assessment.label}: {statuses[(enrolment.id, assessment.id)].detail}")
-            for assessment in required_assessments(enrolment.cohort.course_version_id)
+            for assessment in required[enrolment.cohort.course_version_id]
         ]
     return criteria
+
+
+def _unmarked_sessions(enrolments: list[Enrolment]) -> dict[int, int]:
+    """Per enrolment, its cohort's sessions since it joined that are still to come or whose
+    register does not mark it yet: attendance is only settled once there are none."""
+    ids = [e.id for e in enrolments]
+    expected = dict(db.session.execute(
+        select(Enrolment.id, func.count(LiveSession.id))
+        .join(LiveSession, LiveSession.cohort_id == Enrolment.cohort_id)
+        .where(Enrolment.id.in_(ids), LiveSession.cancelled_at.is_(None), LiveSession.starts_at >= Enrolment.joined_at)
+        .group_by(Enrolment.id)
+    ).all())
+    marked = dict(db.session.execute(
+        select(Attendance.enrolment_id, func.count(Attendance.id))
+        .join(LiveSession, LiveSession.id == Attendance.session_id)
+        .join(Enrolment, Enrolment.id == Attendance.enrolment_id)
+        .where(Attendance.enrolment_id.in_(ids), LiveSession.cancelled_at.is_(None),
+               LiveSession.starts_at >= Enrolment.joined_at)
+        .group_by(Attendance.enrolment_id)
+    ).all())
+    return {enrolment_id: expected.get(enrolment_id, 0) - marked.get(enrolment_id, 0) for enrolment_id in ids}
+
+
+def _attendance_criterion(figure, threshold: int, unmarked: int) -> Criterion:
+    detail = f"Attendance: {figure.describe(threshold)}"
+    if unmarked:
+        detail += f"; {unmarked} session{'' if unmarked == 1 else 's'} still to come or to be marked"
+    return Criterion("Attendance", unmarked == 0 and figure.meets(threshold), detail)
 
 
 def completions_for(enrolments: list[Enrolment]) -> dict[int, Completion]:
@@ -93,16 +123,16 @@ def completions_for(enrolments: list[Enrolment]) -> dict[int, Completion]:
     lessons = _lesson_criteria(enrolments)
     assessments = _assessment_criteria(enrolments)
     attendance = figures_for([e.id for e in enrolments])
-    result = {}
-    for enrolment in enrolments:
-        threshold = enrolment.cohort.course_version.attendance_threshold
-        figure = attendance[enrolment.id]
-        result[enrolment.id] = Completion(
+    unmarked = _unmarked_sessions(enrolments)
+    return {
+        enrolment.id: Completion(
             lessons[enrolment.id]
             + assessments[enrolment.id]
-            + [Criterion("Attendance", figure.meets(threshold), f"Attendance: {figure.describe(threshold)}")]
+            + [_attendance_criterion(attendance[enrolment.id], enrolment.cohort.course_version.attendance_threshold,
+                                     unmarked[enrolment.id])]
         )
-    return result
+        for enrolment in enrolments
+    }
 
 
 def completion_for(enrolment: Enrolment) -> Completion:
@@ -116,3 +146,12 @@ def complete_if_done(enrolment: Enrolment, *, actor=None):
     if enrolment.status is not EnrolmentStatus.ACTIVE or not completion_for(enrolment).complete:
         return None
     return issue_certificate(enrolment, actor=actor)
+
+
+def complete_all_done(enrolments: list[Enrolment], *, actor=None) -> list:
+    """complete_if_done for many enrolments at once (a register, the periodic sweep)."""
+    from app.certificates.services import issue_certificate
+
+    active = [e for e in enrolments if e.status is EnrolmentStatus.ACTIVE]
+    done = completions_for(active)
+    return [issue_certificate(e, actor=actor) for e in active if done[e.id].complete]

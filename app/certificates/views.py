@@ -15,7 +15,8 @@ from app.certificates.codes import normalise_code
 from app.certificates.forms import CheckPdfForm, ReissueForm, RevokeForm, VerifyCodeForm
 from app.certificates.models import Certificate
 from app.cohorts.models import Enrolment
-from app.cohorts.services import may_run
+from app.certificates.completion import completion_for
+from app.cohorts.services import current_enrolment, may_run
 from app.cohorts.loading import load_cohort
 from app.extensions import db, limiter
 from app.forms import ConfirmForm
@@ -87,15 +88,18 @@ def download(certificate_id):
                      as_attachment=True, download_name=certificate.filename)
 
 
-@bp.get("/certificates/mine")
+@bp.get("/my/progress")
 @access.roles(Role.PARTICIPANT)
 def mine():
-    """My certificates."""
+    """What is left to complete, and my certificate once it is issued."""
+    enrolment = current_enrolment(current_user)
     certificates = db.session.scalars(
         select(Certificate).join(Enrolment).where(Enrolment.user_id == current_user.id)
         .order_by(Certificate.issued_at.desc())
     ).all()
-    return render_template("certificates/mine.html", certificates=certificates)
+    completion = completion_for(enrolment) if enrolment is not None else None
+    return render_template("certificates/mine.html", enrolment=enrolment, completion=completion,
+                           certificates=certificates)
 
 
 class _Sink:

@@ -114,6 +114,9 @@ def record_register(session: LiveSession, *, actor, marks: dict[int, tuple[str, 
     if not existing and parsed:
         record(actor, "register.taken", session, {"marks": len(parsed)})
     db.session.flush()
+    from app.certificates.completion import complete_all_done  # completion reads attendance
+
+    complete_all_done([expected[enrolment_id] for enrolment_id in parsed], actor=actor)
     return changed
 
 

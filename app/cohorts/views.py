@@ -14,6 +14,7 @@ from app.cohorts.models import Cohort, Enrolment
 from app.cohorts.services import CohortError
 from app.cohorts.sessions import sessions_of
 from app.extensions import db
+from app.forms import ConfirmForm
 from app.intakes.models import Intake, Nomination
 
 
@@ -98,10 +99,24 @@ def edit(cohort_id):
 @access.roles(Role.ADMIN, Role.FACILITATOR)
 def detail(cohort_id):
     """A cohort at a glance: participants, module dates and timetable."""
+    from app.certificates.completion import completions_for
+    from app.certificates.models import Certificate
+
     cohort = load_cohort(cohort_id)
+    enrolments = services.enrolments_of(cohort, include_left=True)
+    certificates = {
+        c.enrolment_id: c
+        for c in db.session.scalars(
+            select(Certificate).where(
+                Certificate.enrolment_id.in_([e.id for e in enrolments]), Certificate.revoked_at.is_(None),
+                Certificate.superseded_at.is_(None),
+            )
+        )
+    }
     return render_template(
-        "cohorts/detail.html", cohort=cohort, enrolments=services.enrolments_of(cohort, include_left=True),
-        sessions=sessions_of(cohort), active=services.active_count(cohort),
+        "cohorts/detail.html", cohort=cohort, enrolments=enrolments, sessions=sessions_of(cohort),
+        active=services.active_count(cohort), certificates=certificates,
+        completions=completions_for([e for e in enrolments if e.is_active]), confirm=ConfirmForm(),
     )
 
 

@@ -173,6 +173,11 @@ class Assessment(db.Model):
 
     module: Mapped[Module] = relationship(back_populates="assessments")
 
+    @property
+    def label(self) -> str:
+        """A short name that says where it is: "Module 4 quiz", "Module 2 assignment"."""
+        return f"Module {self.module.position} {self.kind.value}"
+
     def __repr__(self) -> str:
         return f"<Assessment {self.kind} {self.slug}>"
 

@@ -190,7 +190,23 @@ def complete_lesson(user, lesson: Lesson) -> bool:
             db.session.add(LessonProgress(user_id=user.id, lesson_id=lesson.id))
     except IntegrityError:
         return False
+    _complete_enrolment_on(user, lesson)
     return True
+
+
+def _complete_enrolment_on(user, lesson: Lesson) -> None:
+    """If this lesson was the last thing left, the certificate is issued now."""
+    from app.certificates.completion import complete_if_done
+    from app.cohorts.models import Cohort, Enrolment, EnrolmentStatus
+
+    enrolment = db.session.scalar(
+        select(Enrolment).join(Cohort).where(
+            Enrolment.user_id == user.id, Enrolment.status == EnrolmentStatus.ACTIVE,
+            Cohort.course_version_id == lesson.module.version_id,
+        )
+    )
+    if enrolment is not None:
+        complete_if_done(enrolment, actor=user)
 
 
 def find_file(version_id: int, path: str) -> CourseFile | None:

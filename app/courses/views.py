@@ -9,9 +9,10 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from app import access
+from app.assessments.services import enrolment_for, statuses_for
 from app.auth.models import Role
 from app.courses import services
-from app.courses.models import Course, CourseVersion, Module
+from app.courses.models import AssessmentKind, Course, CourseVersion, Module
 from app.courses.rendering import html_for_page
 from app.extensions import db
 from app.forms import ConfirmForm
@@ -41,10 +42,12 @@ class Reading:
         endpoint = "courses.preview_lesson" if self.preview else "learning.lesson"
         return url_for(endpoint, module_slug=module.slug, lesson_slug=lesson.slug, **self._values())
 
-    def assessment_url(self, module: Module, assessment) -> str | None:
-        """Staff can open an assessment's preview; participants take them in a later release."""
+    def assessment_url(self, module: Module, assessment) -> str:
+        """Staff open an assessment's preview; participants open the quiz or assignment itself."""
         if not self.preview:
-            return None
+            if assessment.kind is AssessmentKind.QUIZ:
+                return url_for("assessments.quiz", quiz_id=assessment.id)
+            return url_for("assessments.assignment", assignment_id=assessment.id)
         return url_for(
             "courses.preview_assessment",
             module_slug=module.slug,
@@ -59,8 +62,10 @@ class Reading:
         )
 
 
-def render_overview(reading: Reading, completed: dict | None = None, dates: dict | None = None):
-    """A version's modules in order; with progress when `completed` is a reader's, dates when known."""
+def render_overview(reading: Reading, completed: dict | None = None, dates: dict | None = None,
+                    statuses: dict | None = None):
+    """A version's modules in order; with progress when `completed` is a reader's, dates when
+    known, and where the reader stands on each assessment when they can take them."""
     modules = services.outline(reading.version)
     return render_template(
         "courses/overview.html",
@@ -70,6 +75,7 @@ def render_overview(reading: Reading, completed: dict | None = None, dates: dict
         completed=completed or {},
         progress=services.progress(modules, completed) if completed is not None else None,
         dates=dates or {},
+        statuses=statuses or {},
     )
 
 
@@ -98,10 +104,15 @@ def index():
 def overview(course_slug):
     """A course's modules in order, with the participant's progress."""
     version = _version_read(course_slug)
+    dates = services.module_dates_for(current_user, version)
+    # Module dates come only from a cohort: without them there is no place to take assessments in.
+    enrolment = enrolment_for(current_user, version.id) if dates else None
+    statuses = statuses_for([enrolment]) if enrolment else {}
     return render_overview(
         Reading(version, preview=False),
         completed=services.completions(current_user, version),
-        dates=services.module_dates_for(current_user, version),
+        dates=dates,
+        statuses={assessment_id: status for (_, assessment_id), status in statuses.items()},
     )
 
 

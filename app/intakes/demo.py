@@ -20,11 +20,10 @@ from app.timeutil import to_local, to_utc, utcnow
 DEMO_INTAKE = "Spring intake"
 ADUR_LEAD = "lead@adur-worthing.example.gov.uk"
 ADMIN = "admin@demo.digital-leadership.example"
-PARTICIPANT = "participant@adur-worthing.example.gov.uk"
 
 #: (name, email, job title, service area, status, decision reason)
 ADUR_NOMINATIONS = [
-    ("Gareth Lewis", PARTICIPANT, "Service manager", "Revenues and benefits", NominationStatus.ACCEPTED, None),
+    ("Nia Evans", "nia.evans@adur-worthing.example.gov.uk", "Service manager", "Revenues and benefits", NominationStatus.ACCEPTED, None),
     ("Amira Hassan", "amira.hassan@adur-worthing.example.gov.uk", "Head of customer services", "Customer services", NominationStatus.WITHDRAWN, None),
     ("Leo Fraser", "leo.fraser@adur-worthing.example.gov.uk", "Housing officer", "Housing", NominationStatus.WAITLISTED, None),
     ("Chloe Barker", "chloe.barker@adur-worthing.example.gov.uk", "Digital lead", "Digital and design", NominationStatus.SUBMITTED, None),
@@ -74,7 +73,6 @@ def load_intakes() -> None:
         db.session.flush()
     lead = db.session.scalar(select(User).where(User.email == ADUR_LEAD))
     admin = db.session.scalar(select(User).where(User.email == ADMIN))
-    participant = db.session.scalar(select(User).where(User.email == PARTICIPANT))
     waiting = 0
     for name, email, job, area, status, reason in ADUR_NOMINATIONS:
         exists = db.session.scalar(
@@ -105,7 +103,6 @@ def load_intakes() -> None:
                 offered_at=utcnow() if status is NominationStatus.WAITLISTED else None,
                 withdrawn_by_id=lead.id if status is NominationStatus.WITHDRAWN else None,
                 withdrawn_at=utcnow() if status is NominationStatus.WITHDRAWN else None,
-                participant_id=participant.id if email == PARTICIPANT else None,
             )
         )
     db.session.flush()

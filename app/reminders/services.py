@@ -11,7 +11,7 @@ from sqlalchemy import select
 from app.extensions import db
 from app.mail.models import OutboxMessage
 from app.mail.services import queue_email
-from app.reminders import planners  # noqa: F401 - registers every kind
+from app.reminders import assignments, planners  # noqa: F401 - they register every kind
 from app.reminders.kinds import DIGEST, KINDS, ReminderKind
 from app.reminders.models import ReminderPreferences
 from app.urls import absolute_url

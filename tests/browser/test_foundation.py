@@ -9,9 +9,9 @@ pytestmark = pytest.mark.browser
 
 NAVIGATION = {
     Role.ADMIN: ["Home", "Councils", "People", "Intakes", "Nominations", "Courses", "Cohorts", "Reports"],
-    Role.FACILITATOR: ["Home", "Courses", "Cohorts"],
+    Role.FACILITATOR: ["Home", "Courses", "Cohorts", "Marking"],
     Role.COUNCIL_LEAD: ["Home", "Nominations", "Our people"],
-    Role.PARTICIPANT: ["Home", "Learning", "Timetable"],
+    Role.PARTICIPANT: ["Home", "Learning", "Timetable", "Progress"],
 }
 
 

@@ -1,0 +1,1 @@
+"""Assessments: quizzes marked automatically, assignments marked by facilitators, the gradebook."""

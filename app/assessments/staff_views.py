@@ -1,0 +1,104 @@
+"""Facilitators and the programme team: the marking queue, marking, and each cohort's gradebook."""
+
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from flask_sqlalchemy.pagination import SelectPagination
+
+from app import access
+from app.assessments import marking
+from app.assessments.assignments import submissions_of
+from app.assessments.blueprint import bp
+from app.assessments.forms import mark_form
+from app.assessments.gradebook import gradebook as make_gradebook
+from app.assessments.models import Submission, SubmissionStatus
+from app.assessments.services import AssessmentError
+from app.auth.models import Role
+from app.cohorts.loading import load_cohort
+from app.courses.views import Reading
+from app.exports import csv_response
+from app.extensions import db
+
+STAFF = (Role.ADMIN, Role.FACILITATOR)
+
+
+class RowPagination(SelectPagination):
+    """db.paginate for a select of several columns: each item is the whole row."""
+
+    def _query_items(self) -> list:
+        statement = self._query_args["select"].limit(self.per_page).offset(self._query_offset)
+        return list(self._query_args["session"].execute(statement).all())
+
+
+@bp.get("/marking/")
+@access.roles(*STAFF)
+def queue():
+    """Submitted work in the cohorts I run, oldest first, filtered by cohort, assignment and state."""
+    filters = marking.QueueFilter.from_args(request.args)
+    page = RowPagination(select=marking.queue(current_user, filters), session=db.session, per_page=25,
+                         error_out=False)
+    cohorts, assignments = marking.queue_choices(current_user)
+    return render_template("assessments/queue.html", page=page, filters=filters, cohorts=cohorts,
+                           assignments=assignments, states=marking.STATES)
+
+
+def _load_for_marking(submission_id: int) -> Submission:
+    submission = db.get_or_404(Submission, submission_id)
+    if not marking.may_mark(current_user, submission):
+        abort(404)
+    return submission
+
+
+@bp.route("/marking/<int:submission_id>", methods=["GET", "POST"])
+@access.roles(*STAFF)
+def mark(submission_id):
+    """A submission with its earlier rounds, and the form to pass or refer it."""
+    submission = _load_for_marking(submission_id)
+    assessment = submission.assessment
+    form = mark_form(assessment.criteria)
+    conflict = None
+    if request.method == "GET":
+        form.version.data = str(submission.version)
+    elif submission.is_marked:  # marked by someone else since this page was loaded
+        conflict = marking.conflict_message(submission, current_user)
+    elif form.validate_on_submit():
+        judgements = [form[f"criterion-{n}"].data for n in range(1, len(assessment.criteria or []) + 1)]
+        seen = form.version.data or ""
+        try:
+            marking.mark(submission, actor=current_user, outcome=form.outcome.data, feedback=form.feedback.data,
+                         judgements=judgements, seen_version=int(seen) if seen.isdigit() else 0)
+        except marking.MarkingConflict as error:
+            db.session.rollback()
+            conflict = str(error)
+        except AssessmentError as error:
+            db.session.rollback()
+            (form[error.field] if error.field in form else form.outcome).errors.append(str(error))
+        else:
+            db.session.commit()
+            outcome = "passed" if submission.status is SubmissionStatus.PASSED else "referred"
+            flash(f"You {outcome} {submission.user.name}’s submission. They have been told by email.")
+            return redirect(url_for("assessments.queue"))
+    history = [s for s in submissions_of(submission.user_id, assessment) if s.status is not SubmissionStatus.DRAFT]
+    enrolment = marking.author_enrolment(submission)
+    return render_template(
+        "assessments/mark.html", submission=submission, assessment=assessment, history=history, form=form,
+        conflict=conflict, enrolment=enrolment, reading=Reading(assessment.module.version, preview=False),
+    ), 409 if conflict else 200
+
+
+@bp.get("/cohorts/<int:cohort_id>/gradebook")
+@access.roles(*STAFF)
+def gradebook(cohort_id):
+    """Participants × assessments with where each person stands."""
+    cohort = load_cohort(cohort_id)
+    return render_template("assessments/gradebook.html", cohort=cohort, book=make_gradebook(cohort))
+
+
+@bp.get("/cohorts/<int:cohort_id>/gradebook.csv")
+@access.roles(*STAFF)
+def gradebook_csv(cohort_id):
+    """The gradebook as a spreadsheet."""
+    cohort = load_cohort(cohort_id)
+    book = make_gradebook(cohort)
+    return csv_response(f"gradebook-cohort-{cohort.id}.csv", book.csv_header(), book.csv_rows())

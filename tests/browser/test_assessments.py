@@ -1,0 +1,101 @@
+"""In the browser: a participant takes a quiz and submits an assignment, a facilitator marks
+it, and the participant reads the feedback; every page passes axe."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from app.assessments.services import local_today
+from app.cohorts.services import enrol
+from app.courses.importing import import_courses
+from app.extensions import db
+from tests.assessments.conftest import PDF
+from tests.browser.fixtures import assert_accessible, sign_in
+from tests.courses.conftest import GOOD
+from tests.factories import make_cohort, make_intake, make_user
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture
+def people():
+    report = import_courses(GOOD)
+    assert report.ok
+    db.session.commit()
+    from app.courses.models import Course
+
+    course = db.session.query(Course).one()
+    facilitator = make_user("facilitator", name="Fay Marker")
+    participant = make_user("participant", name="Pat Learner")
+    cohort = make_cohort(make_intake(course=course), facilitators=[facilitator],
+                         start_on=local_today() - timedelta(days=20))
+    enrol(cohort, participant, actor=None)
+    db.session.commit()
+    return participant, facilitator, cohort
+
+
+def test_quiz_assignment_marking_and_feedback_from_end_to_end(page, people):
+    participant, facilitator, cohort = people
+    sign_in(page, participant.email)
+    page.get_by_role("link", name="Learning").click()
+    page.get_by_role("link", name="Leading change").click()
+    page.get_by_role("link", name="Quiz: User needs - check your understanding").click()
+    assert "Not started" in page.locator("#quiz-status").inner_text()
+    assert_accessible(page)
+
+    page.get_by_role("button", name="Start the quiz").click()
+    page.get_by_role("button", name="Submit your answers").click()
+    assert page.title().startswith("Error: ")
+    assert_accessible(page)
+    page.get_by_label("Know when my bin will be collected").check()
+    for option in ("Watching people use the service", "Listening to calls", "Reading complaints"):
+        page.get_by_label(option).check()
+    page.get_by_role("button", name="Submit your answers").click()
+    assert page.get_by_role("heading", level=1).inner_text() == "You passed"
+    assert "2 of 2 questions correctly (100%)" in page.locator("#score").inner_text()
+    assert_accessible(page)
+
+    page.get_by_role("link", name="Back to Leading change").click()
+    page.get_by_role("link", name="Assignment: Plan one small change").click()
+    assert_accessible(page)
+    page.get_by_label("Your answer").fill("For tenants: we will count repeat calls.")
+    page.get_by_role("button", name="Save as draft").click()
+    assert "Your draft has been saved" in page.locator(".govuk-notification-banner").inner_text()
+    page.get_by_label("Upload a file").set_input_files(
+        {"name": "plan.pdf", "mimeType": "application/pdf", "buffer": PDF})
+    page.get_by_role("button", name="Submit for marking").click()
+    assert "submitted your assignment for marking" in page.locator(".govuk-notification-banner").inner_text()
+    assert page.get_by_role("link", name="plan.pdf").is_visible()
+    assert_accessible(page)
+
+    page.context.clear_cookies()
+    sign_in(page, facilitator.email)
+    page.get_by_role("link", name="Marking", exact=True).first.click()
+    assert_accessible(page)
+    page.get_by_role("link", name="Pat Learner").click()
+    assert_accessible(page)
+    page.get_by_role("group", name="Criterion 1 of 2 Names the users the change is for").get_by_label(
+        "Met", exact=True).check()
+    page.get_by_role("button", name="Save mark").click()
+    assert page.title().startswith("Error: ")
+    assert_accessible(page)
+    page.get_by_role("group", name="Criterion 2 of 2 Says how the team will know it worked").get_by_label(
+        "Partly met").check()
+    page.get_by_label("Refer").check()
+    page.get_by_label("Feedback for the participant").fill("Say how you will count the calls, then resubmit.")
+    page.get_by_role("button", name="Save mark").click()
+    assert "You referred Pat Learner’s submission" in page.locator(".govuk-notification-banner").inner_text()
+    page.goto(f"/cohorts/{cohort.id}/gradebook")
+    assert "Referred" in page.locator("#gradebook").inner_text()
+    assert_accessible(page)
+
+    page.context.clear_cookies()
+    sign_in(page, participant.email)
+    page.get_by_role("link", name="Learning").click()
+    page.get_by_role("link", name="Leading change").click()
+    page.get_by_role("link", name="Assignment: Plan one small change").click()
+    assert page.locator(".app-feedback").inner_text() == "Say how you will count the calls, then resubmit."
+    assert page.get_by_role("heading", name="Your resubmission").is_visible()
+    assert_accessible(page)
