@@ -8,11 +8,11 @@ import pytest
 from sqlalchemy import func, select
 
 from app import demo
-from app.reports.demo import PARTICIPANTS
 from app.auth.models import User
 from app.courses import services
 from app.courses.models import CourseVersion, LessonProgress
 from app.extensions import db
+from app.reports.demo import PARTICIPANTS
 from tests.courses.conftest import BROKEN, GOOD
 
 

@@ -7,6 +7,7 @@ from datetime import datetime
 
 from sqlalchemy import and_, func, or_, select
 
+from app.certificates.completion import Completion, completions_for
 from app.certificates.models import Certificate
 from app.cohorts.attendance import AttendanceFigure, figures_for
 from app.cohorts.models import Cohort, Enrolment, EnrolmentStatus
@@ -56,6 +57,8 @@ class Nominee:
     enrolment: Enrolment | None = None
     lessons: Progress | None = None
     attendance: AttendanceFigure | None = None
+    #: The completion checklist, the same one the participant and their facilitator see.
+    completion: Completion | None = None
     certificate: Certificate | None = None
 
     @property
@@ -98,6 +101,7 @@ def nominees(nominations: list[Nomination]) -> list[Nominee]:
     placed = list(enrolments.values())
     lessons = lessons_read(placed)
     attendance = figures_for([e.id for e in placed])
+    completions = completions_for(placed)
     certificates = certificates_for([e.id for e in placed])
     rows = []
     for nomination in nominations:
@@ -106,13 +110,18 @@ def nominees(nominations: list[Nomination]) -> list[Nominee]:
             rows.append(Nominee(nomination))
             continue
         rows.append(Nominee(nomination, enrolment, lessons[enrolment.id], attendance[enrolment.id],
-                            certificates.get(enrolment.id)))
+                            completions[enrolment.id], certificates.get(enrolment.id)))
     return rows
+
+
+def met(completion: Completion) -> str:
+    """The checklist in brief: "5 of 12"."""
+    return f"{len(completion.criteria) - len(completion.left)} of {len(completion.criteria)}"
 
 
 PEOPLE_HEADER = [
     "Nominee", "Email", "Job title", "Intake", "Nomination status", "Cohort", "Lessons completed", "Lessons",
-    "Attendance", "Certificate", "Certificate status", "Verify at",
+    "Attendance", "Completion criteria met", "Certificate", "Certificate status", "Verify at",
 ]
 
 
@@ -128,6 +137,7 @@ def people_rows(rows: list[Nominee]) -> list[list]:
             row.enrolment.cohort.name if row.enrolment else "",
             row.lessons.completed if row.lessons else "", row.lessons.total if row.lessons else "",
             f"{row.attendance.percent}%" if row.attendance and row.attendance.percent is not None else "",
+            met(row.completion) if row.completion else "",
             certificate.code if certificate else "", certificate.state.capitalize() if certificate else "",
             absolute_url("certificates.verify_code", code=certificate.code) if certificate else "",
         ])

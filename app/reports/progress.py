@@ -7,7 +7,9 @@ from collections import defaultdict
 from datetime import datetime
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import lazyload
 
+from app.assessments.models import QuizAttempt, Submission
 from app.auth.models import User
 from app.certificates.models import Certificate
 from app.cohorts.models import Enrolment
@@ -51,7 +53,10 @@ def certificates_for(enrolment_ids: list[int]) -> dict[int, Certificate]:
         return {}
     chosen: dict[int, Certificate] = {}
     for certificate in db.session.scalars(
-        select(Certificate).where(Certificate.enrolment_id.in_(enrolment_ids)).order_by(Certificate.issued_at, Certificate.id)
+        select(Certificate)
+        .where(Certificate.enrolment_id.in_(enrolment_ids))
+        .order_by(Certificate.issued_at, Certificate.id)
+        .options(lazyload(Certificate.enrolment))  # the caller has the enrolments already
     ):
         current = chosen.get(certificate.enrolment_id)
         if current is None or current.state != "valid":
@@ -59,16 +64,13 @@ def certificates_for(enrolment_ids: list[int]) -> dict[int, Certificate]:
     return chosen
 
 
-#: Each kind of activity, as (model, user column, time column); assessments add theirs
-#: when their tables exist.
-def _activity_sources():
-    sources = [(LessonProgress.user_id, LessonProgress.completed_at)]
-    try:
-        from app.assessments.models import QuizAttempt, Submission
-    except ImportError:
-        return sources
-    return sources + [(QuizAttempt.user_id, QuizAttempt.started_at), (QuizAttempt.user_id, QuizAttempt.submitted_at),
-                      (Submission.user_id, Submission.updated_at)]
+#: What counts as activity, besides signing in: (whose, when) columns.
+ACTIVITY = (
+    (LessonProgress.user_id, LessonProgress.completed_at),
+    (QuizAttempt.user_id, QuizAttempt.started_at),
+    (QuizAttempt.user_id, QuizAttempt.submitted_at),
+    (Submission.user_id, Submission.updated_at),
+)
 
 
 def last_activity(user_ids) -> dict[int, datetime | None]:
@@ -78,7 +80,7 @@ def last_activity(user_ids) -> dict[int, datetime | None]:
         return {}
     latest = [
         select(func.max(moment)).where(owner == User.id).scalar_subquery()
-        for owner, moment in _activity_sources()
+        for owner, moment in ACTIVITY
     ]
     found: dict[int, datetime | None] = defaultdict(lambda: None)
     for user_id, *moments in db.session.execute(select(User.id, User.last_seen_at, *latest).where(User.id.in_(user_ids))):

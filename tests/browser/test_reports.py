@@ -1,5 +1,7 @@
 """Each dashboard in a real browser: reached from the navigation, and axe finds nothing wrong."""
 
+import re
+
 import pytest
 
 from tests.browser.fixtures import assert_accessible, sign_in
@@ -47,3 +49,24 @@ def test_a_council_lead_follows_their_people(page):
     page.get_by_role("link", name="Alan Moss", exact=True).click()
     assert page.get_by_role("heading", level=1).inner_text() == "Alan Moss"
     assert_accessible(page)
+
+
+def test_a_facilitator_opens_the_dashboard_from_their_cohort_and_filters_it(page):
+    programme = known_programme(make_user("admin"))
+    sign_in(page, programme.alpha.facilitators[0].email)
+    page.get_by_role("navigation", name="Menu").get_by_role("link", name="Cohorts").click()
+    page.get_by_role("link", name="Alpha").click()
+    page.get_by_role("button", name="Dashboard").click()
+    assert page.get_by_role("heading", level=1).inner_text() == "Dashboard: Alpha"
+    assert_accessible(page)
+
+    page.get_by_label("Show").select_option(label="Attendance below the threshold")
+    page.get_by_role("button", name="Filter").click()
+    assert page.locator("#dashboard tbody tr").count() == 1
+    assert "Aisha Khan" in page.locator("#dashboard tbody").inner_text()
+    page.get_by_text("1 of 4 met").click()  # the checklist opens in place
+    assert page.get_by_text("Module 2 lessons (Module 2): 1 of 2 read").is_visible()
+    assert_accessible(page)
+
+    page.get_by_role("link", name=re.compile(r"^Participant\s*: sort A to Z$")).click()
+    assert "sort=name" in page.url and "show=attendance" in page.url

@@ -143,7 +143,7 @@ def build_programme(scale: int, admin) -> SimpleNamespace:
             for session in sessions:
                 mark(session, enrolment, "present" if i % 2 else "absent", admin)
             complete_lesson(person, lessons[i % len(lessons)])
-            if i % 2:
+            if i % 2 == 0:
                 make_certificate(enrolment)
         db.session.commit()
     return SimpleNamespace(intakes=intakes, cohorts=cohorts, lead=lead, facilitator=facilitator)

@@ -29,10 +29,12 @@ def test_a_lead_sees_each_of_their_councils_nominees_and_how_they_are_doing(logi
     page = soup(login(programme.leads[a]).get("/our-people/"))
     rows = people(page)
     assert set(rows) == {"Aisha Khan", "Alan Moss", "Amy Wren"}
-    intake, status, cohort, lessons, attendance, certificate = rows["Aisha Khan"]
+    intake, status, cohort, lessons, attendance, completion, certificate = rows["Aisha Khan"]
     assert (intake, status, cohort, lessons, attendance, certificate) == (
         "Spring 2027", "Accepted", "Alpha", "3 of 4", "50%", "None yet"
     )
+    # Module 1 read, module 2 not; the quiz not passed; attendance not yet settled.
+    assert completion == "1 of 4 met"
     assert rows["Alan Moss"][2:5] == ["Alpha Completed", "4 of 4", "100%"]
     assert rows["Amy Wren"][1:4] == ["Submitted", "Not in a cohort", "–"]
 
@@ -102,8 +104,8 @@ def test_the_people_csv_opens_in_excel_and_runs_no_formulas(login, programme):
     by_name = {row[0]: row for row in rows[1:]}
     assert by_name["'=HYPERLINK(\"x\")"][2] == "'@SUM(A1)"
     alan = by_name["Alan Moss"]
-    assert alan[5:9] == ["Alpha", "4", "4", "100%"]
-    assert alan[10] == "Valid" and alan[11] == f"http://lms.test/verify/{alan[9]}"
+    assert alan[5:10] == ["Alpha", "4", "4", "100%", "3 of 4"]
+    assert alan[11] == "Valid" and alan[12] == f"http://lms.test/verify/{alan[10]}"
 
 
 def test_a_lead_without_a_council_has_nobody_to_follow(login):
