@@ -13,6 +13,7 @@ from sqlalchemy import select
 from app.assessments.demo import load_assessments
 from app.auth.models import Role, RoleGrant, User
 from app.auth.services import set_password
+from app.cohorts.demo import DEMO_PASSWORD, load_cohorts
 from app.councils.models import Council
 from app.councils.services import import_councils
 from app.courses import services as course_services
@@ -22,7 +23,6 @@ from app.extensions import db
 from app.intakes.demo import load_intakes
 from app.reports.demo import load_reports_demo
 
-from app.cohorts.demo import DEMO_PASSWORD, load_cohorts
 SAMPLE_REGISTER = Path(__file__).resolve().parent.parent / "sample-data" / "councils.csv"
 
 DEMO_PEOPLE = [

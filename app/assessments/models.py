@@ -10,15 +10,12 @@ import enum
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Enum, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.extensions import db
+from app.extensions import db, enum_type
 from app.timeutil import utcnow
 
-
-def _values(enum_cls):
-    return [member.value for member in enum_cls]
 
 
 class QuizAttempt(db.Model):
@@ -97,7 +94,7 @@ class Submission(db.Model):
     #: 1 for the first submission, 2 for the resubmission after a referral, and so on.
     number: Mapped[int]
     status: Mapped[SubmissionStatus] = mapped_column(
-        Enum(SubmissionStatus, native_enum=False, length=20, values_callable=_values),
+        enum_type(SubmissionStatus, 20),
         default=SubmissionStatus.DRAFT,
     )
     #: The answer typed on the page, if any.

@@ -90,23 +90,17 @@ def _assessment_criteria(enrolments: list[Enrolment]) -> dict[int, list[Criterio
 
 def _unmarked_sessions(enrolments: list[Enrolment]) -> dict[int, int]:
     """Per enrolment, its cohort's sessions since it joined that are still to come or whose
-    register does not mark it yet: attendance is only settled once there are none."""
-    ids = [e.id for e in enrolments]
-    expected = dict(db.session.execute(
-        select(Enrolment.id, func.count(LiveSession.id))
+    register does not mark it yet: attendance is only settled once there are none. One query."""
+    rows = db.session.execute(
+        select(Enrolment.id, func.count(LiveSession.id) - func.count(Attendance.id))
         .join(LiveSession, LiveSession.cohort_id == Enrolment.cohort_id)
-        .where(Enrolment.id.in_(ids), LiveSession.cancelled_at.is_(None), LiveSession.starts_at >= Enrolment.joined_at)
-        .group_by(Enrolment.id)
-    ).all())
-    marked = dict(db.session.execute(
-        select(Attendance.enrolment_id, func.count(Attendance.id))
-        .join(LiveSession, LiveSession.id == Attendance.session_id)
-        .join(Enrolment, Enrolment.id == Attendance.enrolment_id)
-        .where(Attendance.enrolment_id.in_(ids), LiveSession.cancelled_at.is_(None),
+        .outerjoin(Attendance, (Attendance.session_id == LiveSession.id) & (Attendance.enrolment_id == Enrolment.id))
+        .where(Enrolment.id.in_([e.id for e in enrolments]), LiveSession.cancelled_at.is_(None),
                LiveSession.starts_at >= Enrolment.joined_at)
-        .group_by(Attendance.enrolment_id)
-    ).all())
-    return {enrolment_id: expected.get(enrolment_id, 0) - marked.get(enrolment_id, 0) for enrolment_id in ids}
+        .group_by(Enrolment.id)
+    ).all()
+    unmarked = dict(rows)
+    return {e.id: unmarked.get(e.id, 0) for e in enrolments}
 
 
 def _attendance_criterion(figure, threshold: int, unmarked: int) -> Criterion:

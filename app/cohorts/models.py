@@ -5,15 +5,12 @@ from __future__ import annotations
 import enum
 from datetime import date, datetime
 
-from sqlalchemy import Column, Enum, ForeignKey, String, Table, Text, UniqueConstraint
+from sqlalchemy import Column, ForeignKey, String, Table, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.extensions import db
+from app.extensions import db, enum_type
 from app.timeutil import utcnow
 
-
-def _values(enum_cls):
-    return [member.value for member in enum_cls]
 
 
 cohort_facilitator = Table(
@@ -90,7 +87,7 @@ class Enrolment(db.Model):
     #: The accepted nomination this place came from, if any.
     nomination_id: Mapped[int | None] = mapped_column(ForeignKey("nomination.id"))
     status: Mapped[EnrolmentStatus] = mapped_column(
-        Enum(EnrolmentStatus, native_enum=False, length=20, values_callable=_values),
+        enum_type(EnrolmentStatus, 20),
         default=EnrolmentStatus.ACTIVE,
         index=True,
     )
@@ -166,7 +163,7 @@ class Attendance(db.Model):
     session_id: Mapped[int] = mapped_column(ForeignKey("live_session.id"), index=True)
     enrolment_id: Mapped[int] = mapped_column(ForeignKey("enrolment.id"), index=True)
     status: Mapped[AttendanceStatus] = mapped_column(
-        Enum(AttendanceStatus, native_enum=False, length=10, values_callable=_values)
+        enum_type(AttendanceStatus, 10)
     )
     note: Mapped[str | None] = mapped_column(String(500))
     marked_by_id: Mapped[int] = mapped_column(ForeignKey("user.id"))

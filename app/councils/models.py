@@ -5,14 +5,11 @@ from __future__ import annotations
 import enum
 from datetime import date
 
-from sqlalchemy import Enum, String
+from sqlalchemy import String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from app.extensions import db
+from app.extensions import db, enum_type
 
-
-def _values(enum_cls):
-    return [member.value for member in enum_cls]
 
 
 class CouncilKind(enum.StrEnum):
@@ -67,10 +64,10 @@ class Council(db.Model):
     #: Government Statistical Service code, e.g. E07000223.
     gss_code: Mapped[str] = mapped_column(String(9), unique=True)
     kind: Mapped[CouncilKind] = mapped_column(
-        Enum(CouncilKind, native_enum=False, length=20, values_callable=_values)
+        enum_type(CouncilKind, 20)
     )
     nation: Mapped[Nation] = mapped_column(
-        Enum(Nation, native_enum=False, length=20, values_callable=_values)
+        enum_type(Nation, 20)
     )
     #: The date the council signed the Local Digital Declaration; None if it has not.
     signed_on: Mapped[date | None]

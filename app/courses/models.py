@@ -10,10 +10,10 @@ import enum
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Enum, ForeignKey, LargeBinary, String, Text, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, LargeBinary, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.extensions import db
+from app.extensions import db, enum_type
 from app.timeutil import utcnow
 
 
@@ -154,7 +154,7 @@ class Assessment(db.Model):
     #: The file name without its extension, e.g. "quiz" or "assignment".
     slug: Mapped[str] = mapped_column(String(100))
     kind: Mapped[AssessmentKind] = mapped_column(
-        Enum(AssessmentKind, native_enum=False, length=20, values_callable=lambda e: [m.value for m in e])
+        enum_type(AssessmentKind, 20)
     )
     title: Mapped[str] = mapped_column(String(200))
     #: Whether completing the course needs this assessment passed.

@@ -5,15 +5,12 @@ from __future__ import annotations
 import enum
 from datetime import date, datetime
 
-from sqlalchemy import Enum, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.extensions import db
+from app.extensions import db, enum_type
 from app.timeutil import utcnow
 
-
-def _values(enum_cls):
-    return [member.value for member in enum_cls]
 
 
 class Intake(db.Model):
@@ -107,7 +104,7 @@ class Nomination(db.Model):
     reason: Mapped[str] = mapped_column(Text)
     line_manager_supports: Mapped[bool]
     status: Mapped[NominationStatus] = mapped_column(
-        Enum(NominationStatus, native_enum=False, length=20, values_callable=_values),
+        enum_type(NominationStatus, 20),
         default=NominationStatus.SUBMITTED,
         index=True,
     )

@@ -32,4 +32,5 @@ def test_the_checklist_of_a_whole_cohort_takes_the_same_queries_for_2_and_20_peo
         with count_queries() as counter:
             completions_for(enrolments)
         counts.append(counter.count)
-    assert counts[0] == counts[1] <= 8
+    # lessons 2, assessments 3, attendance 3 (transfers, marks, sessions still to settle)
+    assert counts[0] == counts[1] <= 9

@@ -71,6 +71,7 @@ def assert_accessible(page) -> None:
     """axe-core finds no violations on the page as it is now."""
     from axe_playwright_python.sync_playwright import Axe
 
+    page.wait_for_load_state()  # a page just navigated to may not be parsed yet: axe would see nothing
     results = Axe().run(page)
     violations = results.response["violations"]
     assert not violations, f"axe violations on {page.url}:\n" + results.generate_report()

@@ -3,9 +3,11 @@ it, and the participant reads the feedback; every page passes axe."""
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 import pytest
+from playwright.sync_api import expect
 
 from app.assessments.services import local_today
 from app.cohorts.services import enrol
@@ -42,19 +44,19 @@ def test_quiz_assignment_marking_and_feedback_from_end_to_end(page, people):
     page.get_by_role("link", name="Learning").click()
     page.get_by_role("link", name="Leading change").click()
     page.get_by_role("link", name="Quiz: User needs - check your understanding").click()
-    assert "Not started" in page.locator("#quiz-status").inner_text()
+    expect(page.locator("#quiz-status")).to_have_text("Not started")
     assert_accessible(page)
 
     page.get_by_role("button", name="Start the quiz").click()
     page.get_by_role("button", name="Submit your answers").click()
-    assert page.title().startswith("Error: ")
+    expect(page).to_have_title(re.compile("^Error: "))
     assert_accessible(page)
     page.get_by_label("Know when my bin will be collected").check()
     for option in ("Watching people use the service", "Listening to calls", "Reading complaints"):
         page.get_by_label(option).check()
     page.get_by_role("button", name="Submit your answers").click()
-    assert page.get_by_role("heading", level=1).inner_text() == "You passed"
-    assert "2 of 2 questions correctly (100%)" in page.locator("#score").inner_text()
+    expect(page.get_by_role("heading", level=1)).to_have_text("You passed")
+    expect(page.locator("#score")).to_contain_text("2 of 2 questions correctly (100%)")
     assert_accessible(page)
 
     page.get_by_role("link", name="Back to Leading change").click()
@@ -62,12 +64,12 @@ def test_quiz_assignment_marking_and_feedback_from_end_to_end(page, people):
     assert_accessible(page)
     page.get_by_label("Your answer").fill("For tenants: we will count repeat calls.")
     page.get_by_role("button", name="Save as draft").click()
-    assert "Your draft has been saved" in page.locator(".govuk-notification-banner").inner_text()
+    expect(page.locator(".govuk-notification-banner")).to_contain_text("Your draft has been saved")
     page.get_by_label("Upload a file").set_input_files(
         {"name": "plan.pdf", "mimeType": "application/pdf", "buffer": PDF})
     page.get_by_role("button", name="Submit for marking").click()
-    assert "submitted your assignment for marking" in page.locator(".govuk-notification-banner").inner_text()
-    assert page.get_by_role("link", name="plan.pdf").is_visible()
+    expect(page.locator(".govuk-notification-banner")).to_contain_text("submitted your assignment for marking")
+    expect(page.get_by_role("link", name="plan.pdf")).to_be_visible()
     assert_accessible(page)
 
     page.context.clear_cookies()
@@ -79,16 +81,16 @@ def test_quiz_assignment_marking_and_feedback_from_end_to_end(page, people):
     page.get_by_role("group", name="Criterion 1 of 2 Names the users the change is for").get_by_label(
         "Met", exact=True).check()
     page.get_by_role("button", name="Save mark").click()
-    assert page.title().startswith("Error: ")
+    expect(page).to_have_title(re.compile("^Error: "))
     assert_accessible(page)
     page.get_by_role("group", name="Criterion 2 of 2 Says how the team will know it worked").get_by_label(
         "Partly met").check()
     page.get_by_label("Refer").check()
     page.get_by_label("Feedback for the participant").fill("Say how you will count the calls, then resubmit.")
     page.get_by_role("button", name="Save mark").click()
-    assert "You referred Pat Learner’s submission" in page.locator(".govuk-notification-banner").inner_text()
+    expect(page.locator(".govuk-notification-banner")).to_contain_text("You referred Pat Learner’s submission")
     page.goto(f"/cohorts/{cohort.id}/gradebook")
-    assert "Referred" in page.locator("#gradebook").inner_text()
+    expect(page.locator("#gradebook")).to_contain_text("Referred")
     assert_accessible(page)
 
     page.context.clear_cookies()
@@ -96,6 +98,6 @@ def test_quiz_assignment_marking_and_feedback_from_end_to_end(page, people):
     page.get_by_role("link", name="Learning").click()
     page.get_by_role("link", name="Leading change").click()
     page.get_by_role("link", name="Assignment: Plan one small change").click()
-    assert page.locator(".app-feedback").inner_text() == "Say how you will count the calls, then resubmit."
-    assert page.get_by_role("heading", name="Your resubmission").is_visible()
+    expect(page.locator(".app-feedback")).to_have_text("Say how you will count the calls, then resubmit.")
+    expect(page.get_by_role("heading", name="Your resubmission")).to_be_visible()
     assert_accessible(page)

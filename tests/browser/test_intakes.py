@@ -3,6 +3,7 @@
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from app.mail.delivery import deliver_pending
 from tests.browser.fixtures import assert_accessible, sign_in
@@ -31,8 +32,8 @@ def test_a_lead_nominates_an_admin_accepts_and_the_nominee_sets_up_their_account
     page.get_by_role("button", name="Nominate someone").click()
     assert_accessible(page)
     page.get_by_role("button", name="Submit nomination").click()
+    expect(page.locator(".govuk-error-summary")).to_be_visible()
     assert page.title().startswith("Error: ")
-    assert page.locator(".govuk-error-summary").is_visible()
     assert_accessible(page)
 
     page.get_by_label("Full name").fill("Sam Jones")
