@@ -102,10 +102,11 @@ def register_blueprints(app: Flask) -> None:
     from app.intakes.queue_views import bp as queue_bp
     from app.main.views import bp as main_bp
     from app.reminders.views import bp as reminders_bp
+    from app.reports.blueprint import bp as reports_bp
 
     for blueprint in (
         main_bp, auth_bp, councils_bp, reminders_bp, audit_bp, courses_bp, learning_bp, intakes_bp, queue_bp,
-        nominations_bp, cohorts_bp, certificates_bp, assessments_bp,
+        nominations_bp, cohorts_bp, certificates_bp, assessments_bp, reports_bp,
     ):
         app.register_blueprint(blueprint)
 

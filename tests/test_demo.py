@@ -12,6 +12,7 @@ from app.auth.models import User
 from app.courses import services
 from app.courses.models import CourseVersion, LessonProgress
 from app.extensions import db
+from app.reports.demo import PARTICIPANTS
 from tests.courses.conftest import BROKEN, GOOD
 
 
@@ -35,7 +36,7 @@ def test_demo_imports_the_sound_courses_and_the_participant_has_read_two_lessons
     db.session.commit()
     demo.load()
     db.session.commit()
-    assert count(User.id) == len(demo.DEMO_PEOPLE)
+    assert count(User.id) == len(demo.DEMO_PEOPLE) + len(PARTICIPANTS)
     [version] = db.session.scalars(select(CourseVersion)).all()
     assert version.course.slug == "leading-change"
     participant = db.session.scalar(
@@ -54,4 +55,4 @@ def test_demo_loads_without_any_courses(app, tmp_path):
     finally:
         app.config["COURSES_DIR"] = old
     assert count(CourseVersion.id) == 0
-    assert count(User.id) == len(demo.DEMO_PEOPLE)
+    assert count(User.id) == len(demo.DEMO_PEOPLE) + len(PARTICIPANTS)

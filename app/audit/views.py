@@ -1,5 +1,6 @@
 """The audit log, for the programme team."""
 
+import json
 from datetime import datetime, time, timedelta
 
 from flask import Blueprint, render_template, request
@@ -71,7 +72,7 @@ def export():
     events = db.session.scalars(statement.limit(50_000))
     rows = (
         (format_datetime(e.at), e.actor.name if e.actor else "System", e.actor.email if e.actor else "",
-         e.action, e.object_type, e.object_id, e.changes)
+         e.action, e.object_type, e.object_id, json.dumps(e.changes or {}, ensure_ascii=False, default=str))
         for e in events
     )
     return csv_response("audit-log.csv", ["When", "Who", "Email", "Action", "Object", "Object id", "What changed"], rows)

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import csv
-import io
-
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
 from app.councils.models import Council
+from app.exports import csv_text
 from app.extensions import db
 from app.intakes.models import Intake, Nomination
 from app.timeutil import to_local
@@ -31,15 +29,6 @@ HEADER = [
     "Decision reason",
 ]
 
-#: A cell starting with one of these is a formula to a spreadsheet, which could run it.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def neutralise(value) -> str:
-    """The cell as text, prefixed with a quote if a spreadsheet would read it as a formula."""
-    text = "" if value is None else str(value)
-    return f"'{text}" if text.startswith(FORMULA_STARTS) else text
-
 
 def _when(moment) -> str:
     return to_local(moment).strftime("%Y-%m-%d %H:%M") if moment else ""
@@ -54,28 +43,24 @@ def nominations_csv(intake: Intake) -> str:
         .options(joinedload(Nomination.created_by), joinedload(Nomination.decided_by))
         .order_by(Council.name, func.lower(Nomination.nominee_name), Nomination.id)
     ).all()
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(HEADER)
-    for n in nominations:
-        writer.writerow(
-            neutralise(cell)
-            for cell in [
-                n.council.name,
-                n.council.gss_code,
-                n.nominee_name,
-                n.email,
-                n.job_title,
-                n.service_area,
-                n.reason,
-                "Yes" if n.line_manager_supports else "No",
-                n.status.label,
-                n.waitlist_position,
-                n.created_by.name,
-                _when(n.created_at),
-                n.decided_by.name if n.decided_by else "",
-                _when(n.decided_at),
-                n.decision_reason,
-            ]
-        )
-    return "\ufeff" + out.getvalue()
+    rows = (
+        [
+            n.council.name,
+            n.council.gss_code,
+            n.nominee_name,
+            n.email,
+            n.job_title,
+            n.service_area,
+            n.reason,
+            "Yes" if n.line_manager_supports else "No",
+            n.status.label,
+            n.waitlist_position,
+            n.created_by.name,
+            _when(n.created_at),
+            n.decided_by.name if n.decided_by else "",
+            _when(n.decided_at),
+            n.decision_reason,
+        ]
+        for n in nominations
+    )
+    return csv_text(HEADER, rows)

@@ -8,9 +8,9 @@ from tests.factories import make_council, make_user
 pytestmark = pytest.mark.browser
 
 NAVIGATION = {
-    Role.ADMIN: ["Home", "Councils", "People", "Intakes", "Nominations", "Courses", "Cohorts"],
+    Role.ADMIN: ["Home", "Councils", "People", "Intakes", "Nominations", "Courses", "Cohorts", "Reports"],
     Role.FACILITATOR: ["Home", "Courses", "Cohorts", "Marking"],
-    Role.COUNCIL_LEAD: ["Home", "Nominations"],
+    Role.COUNCIL_LEAD: ["Home", "Nominations", "Our people"],
     Role.PARTICIPANT: ["Home", "Learning", "Timetable", "Progress"],
 }
 

@@ -1,0 +1,120 @@
+"""Reports for the programme team: the programme overview and each intake's report."""
+
+from __future__ import annotations
+
+from flask import render_template
+
+from app import access
+from app.auth.models import Role
+from app.exports import csv_response
+from app.extensions import db
+from app.intakes.models import Intake
+from app.intakes.services import intakes_newest_first
+from app.reports import intake as intake_report
+from app.reports import overview
+from app.reports.blueprint import bp
+from app.reports.figures import by_cohort, outcomes
+from app.reports.paging import paginate_rows
+
+
+def file_name(*parts: str) -> str:
+    """A CSV file name from words: "Spring 2027", "cohorts" -> "spring-2027-cohorts.csv"."""
+    words = "-".join(parts).lower()
+    return "-".join("".join(c if c.isalnum() else " " for c in words).split()) + ".csv"
+
+
+@bp.get("/admin/reports/")
+@access.roles(Role.ADMIN)
+def overview_page():
+    """The whole programme at a glance: take-up by councils, and every intake's figures."""
+    page = db.paginate(intakes_newest_first(), per_page=10, error_out=False)
+    reports = overview.intake_reports(page.items)
+    programme = overview.programme_report()
+    return render_template(
+        "reports/overview.html", page=page, reports=reports, programme=programme, overview=overview,
+    )
+
+
+@bp.get("/admin/reports/take-up.csv")
+@access.roles(Role.ADMIN)
+def take_up_csv():
+    """Take-up by signatory councils, as CSV."""
+    return csv_response("take-up-by-councils.csv", overview.TAKE_UP_HEADER,
+                        overview.take_up_rows(overview.programme_report()))
+
+
+def _all_intakes() -> list[overview.IntakeReport]:
+    return overview.intake_reports(db.session.scalars(intakes_newest_first()).all())
+
+
+@bp.get("/admin/reports/intakes-places.csv")
+@access.roles(Role.ADMIN)
+def intakes_places_csv():
+    """Places and nominations on every intake, as CSV."""
+    return csv_response("intakes-places-and-nominations.csv", overview.PLACES_HEADER,
+                        overview.places_rows(_all_intakes()))
+
+
+@bp.get("/admin/reports/intakes-outcomes.csv")
+@access.roles(Role.ADMIN)
+def intakes_outcomes_csv():
+    """Cohorts, completion, attendance and certificates on every intake, as CSV."""
+    return csv_response("intakes-cohorts-and-outcomes.csv", overview.OUTCOMES_HEADER,
+                        overview.outcomes_rows(_all_intakes()))
+
+
+@bp.get("/admin/reports/intakes/<int:intake_id>")
+@access.roles(Role.ADMIN)
+def intake_page(intake_id):
+    """One intake: nominations by status, places allocated and used, and its cohorts."""
+    intake = db.get_or_404(Intake, intake_id)
+    (report,) = overview.intake_reports([intake])
+    page = db.paginate(intake_report.cohorts_of(intake), per_page=20, error_out=False)
+    results = outcomes(by_cohort([cohort.id for cohort in page.items]))
+    return render_template(
+        "reports/intake.html", intake=intake, report=report, page=page, results=results,
+        totals=intake_report.places_totals(intake), views=intake_report, overview=overview,
+    )
+
+
+@bp.get("/admin/reports/intakes/<int:intake_id>/nominations.csv")
+@access.roles(Role.ADMIN)
+def intake_nominations_csv(intake_id):
+    """An intake's nominations by status, as CSV."""
+    intake = db.get_or_404(Intake, intake_id)
+    (report,) = overview.intake_reports([intake])
+    return csv_response(file_name(intake.name, "nominations by status"), intake_report.NOMINATIONS_HEADER,
+                        intake_report.nomination_rows(report))
+
+
+@bp.get("/admin/reports/intakes/<int:intake_id>/cohorts.csv")
+@access.roles(Role.ADMIN)
+def intake_cohorts_csv(intake_id):
+    """Every cohort of an intake with its figures, as CSV."""
+    intake = db.get_or_404(Intake, intake_id)
+    cohorts = db.session.scalars(intake_report.cohorts_of(intake)).all()
+    results = outcomes(by_cohort([cohort.id for cohort in cohorts]))
+    return csv_response(file_name(intake.name, "cohorts"), intake_report.COHORTS_HEADER,
+                        intake_report.cohort_rows(cohorts, results))
+
+
+@bp.get("/admin/reports/intakes/<int:intake_id>/councils")
+@access.roles(Role.ADMIN)
+def intake_councils(intake_id):
+    """Places allocated and used by each council on an intake."""
+    intake = db.get_or_404(Intake, intake_id)
+    page = paginate_rows(intake_report.council_places(intake), per_page=25)
+    return render_template(
+        "reports/councils.html", intake=intake, page=page, totals=intake_report.places_totals(intake),
+        views=intake_report,
+    )
+
+
+@bp.get("/admin/reports/intakes/<int:intake_id>/councils.csv")
+@access.roles(Role.ADMIN)
+def intake_councils_csv(intake_id):
+    """Places allocated and used by every council on an intake, as CSV."""
+    intake = db.get_or_404(Intake, intake_id)
+    rows = db.session.execute(intake_report.council_places(intake)).all()
+    return csv_response(file_name(intake.name, "places by council"), intake_report.COUNCILS_HEADER,
+                        intake_report.council_rows(rows))

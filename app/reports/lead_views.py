@@ -1,0 +1,63 @@
+"""Our people, for council leads: their own council's nominees only; any other is a 404."""
+
+from __future__ import annotations
+
+from flask import abort, render_template, request
+from flask_login import current_user
+
+from app import access
+from app.auth.models import Role
+from app.exports import csv_response
+from app.extensions import db
+from app.intakes.models import Intake, Nomination
+from app.reports import people
+from app.reports.blueprint import bp
+from app.timeutil import utcnow
+
+
+def _council():
+    """The signed-in lead's council; a lead with none has nobody to follow."""
+    if current_user.council is None:
+        abort(404)
+    return current_user.council
+
+
+def _chosen(intakes: list[Intake]) -> Intake | None:
+    """The intake picked in the filter, if it is one of the lead's; otherwise every intake."""
+    wanted = request.args.get("intake", "")
+    return next((intake for intake in intakes if str(intake.id) == wanted), None)
+
+
+@bp.get("/our-people/")
+@access.roles(Role.COUNCIL_LEAD)
+def our_people():
+    """Every nominee of the lead's council across intakes, and the council's places."""
+    council = _council()
+    intakes = people.intakes_of(council, utcnow())
+    chosen = _chosen(intakes)
+    page = db.paginate(people.nominations_of(council, chosen.id if chosen else None), per_page=25, error_out=False)
+    return render_template(
+        "reports/people.html", council=council, intakes=intakes, chosen=chosen,
+        places=people.council_places(council, intakes), page=page, rows=people.nominees(page.items),
+    )
+
+
+@bp.get("/our-people/people.csv")
+@access.roles(Role.COUNCIL_LEAD)
+def our_people_csv():
+    """The council's nominees as CSV, for the intake chosen or all."""
+    council = _council()
+    chosen = _chosen(people.intakes_of(council, utcnow()))
+    nominations = db.session.scalars(people.nominations_of(council, chosen.id if chosen else None)).all()
+    return csv_response("our-people.csv", people.PEOPLE_HEADER, people.people_rows(people.nominees(nominations)))
+
+
+@bp.get("/our-people/<int:nomination_id>")
+@access.roles(Role.COUNCIL_LEAD)
+def person(nomination_id):
+    """One nominee: their nomination, cohort, progress, attendance and certificate."""
+    nomination = db.get_or_404(Nomination, nomination_id)
+    if nomination.council_id != _council().id:
+        abort(404)
+    (row,) = people.nominees([nomination])
+    return render_template("reports/person.html", row=row, nomination=nomination)

@@ -1,0 +1,149 @@
+"""The programme team's overview: take-up by signatory councils, and each intake's figures.
+
+Every table here has a chart beside it and a CSV export; the three are made from the same
+rows, so they cannot disagree.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from app.intakes.models import Intake, NominationStatus
+from app.reports import charts
+from app.reports.figures import PROGRAMME, Nominations, Outcomes, Rate, by_intake, nominations, outcomes, programme, signatory_councils
+
+NOMINATION_STATUSES = list(NominationStatus)
+
+
+@dataclass(frozen=True)
+class ProgrammeReport:
+    signatories: int
+    nominations: Nominations
+    outcomes: Outcomes
+
+    @property
+    def take_up(self) -> Rate:
+        return Rate(self.nominations.councils_using_places, self.signatories)
+
+
+def programme_report() -> ProgrammeReport:
+    """Headline figures for the whole programme: five queries."""
+    return ProgrammeReport(
+        signatory_councils(), nominations(programme())[PROGRAMME], outcomes(programme())[PROGRAMME]
+    )
+
+
+@dataclass(frozen=True)
+class IntakeReport:
+    intake: Intake
+    nominations: Nominations
+    outcomes: Outcomes
+
+    @property
+    def places(self) -> Rate:
+        return Rate(self.nominations.places_used, self.intake.total_places)
+
+
+def intake_reports(intakes: list[Intake]) -> list[IntakeReport]:
+    """Each intake's nominations and outcomes, in six queries however many intakes."""
+    ids = [intake.id for intake in intakes]
+    counted, results = nominations(by_intake(ids)), outcomes(by_intake(ids))
+    return [IntakeReport(intake, counted[intake.id], results[intake.id]) for intake in intakes]
+
+
+# Tables: the same rows for the page and the CSV ----------------------------------------------
+
+TAKE_UP_HEADER = ["Signatory councils", "Councils that took up places", "Councils with staff accepted"]
+
+
+def take_up_rows(report: ProgrammeReport) -> list[list]:
+    n = report.nominations
+    return [[report.signatories, n.councils_using_places, n.councils_accepted]]
+
+
+PLACES_HEADER = ["Intake", "Places on offer", "Places used", *(s.label for s in NOMINATION_STATUSES), "Councils that took up places"]
+
+
+def places_rows(reports: list[IntakeReport]) -> list[list]:
+    return [
+        [r.intake.name, r.intake.total_places, r.nominations.places_used,
+         *(r.nominations.count(status) for status in NOMINATION_STATUSES), r.nominations.councils_using_places]
+        for r in reports
+    ]
+
+
+OUTCOMES_HEADER = [
+    "Intake", "Cohorts", "Places", "Participants", "Filled", "Completed", "Completion rate", "Attendance rate",
+    "Certificates",
+]
+
+
+def outcomes_rows(reports: list[IntakeReport]) -> list[list]:
+    return [[r.intake.name, r.outcomes.cohorts, *outcome_cells(r.outcomes)] for r in reports]
+
+
+def outcome_cells(o: Outcomes) -> list:
+    """The columns shared by the intakes table and an intake's cohorts table."""
+    return [o.capacity, o.participants, o.fill.cell, o.completed, o.completion.cell, o.attendance.cell,
+            o.certificates]
+
+
+# Charts ---------------------------------------------------------------------------------------
+
+
+def take_up_chart(report: ProgrammeReport) -> charts.BarChart:
+    n = report.nominations
+    return charts.bar_chart(
+        "take-up",
+        "Take-up by signatory councils",
+        f"Of {report.signatories} councils that have signed the Local Digital Declaration, "
+        f"{n.councils_using_places} have taken up places and {n.councils_accepted} have staff accepted.",
+        (charts.BLUE,),
+        [
+            ("Signatory councils", [(report.signatories, str(report.signatories))]),
+            ("Took up places", [(n.councils_using_places, str(n.councils_using_places))]),
+            ("Have staff accepted", [(n.councils_accepted, str(n.councils_accepted))]),
+        ],
+    )
+
+
+def places_chart(reports: list[IntakeReport]) -> charts.BarChart:
+    return charts.bar_chart(
+        "places-by-intake",
+        "Places used on each intake",
+        "For each intake on this page, the places on offer and how many are used. "
+        "The table that follows gives the same figures.",
+        (charts.OFFERED, charts.USED),
+        [
+            (r.intake.name, [(r.intake.total_places, f"{r.intake.total_places} on offer"),
+                             (r.nominations.places_used, f"{r.nominations.places_used} used")])
+            for r in reports
+        ],
+    )
+
+
+def rates_chart(id: str, title: str, description: str, rows: list[tuple[str, Outcomes]]) -> charts.BarChart:
+    """Completion and attendance rates, as percentages, for intakes or cohorts."""
+    return charts.bar_chart(
+        id, title, description, (charts.COMPLETION, charts.ATTENDANCE),
+        [
+            (label, [
+                (o.completion.percent or 0,
+                 "Nobody has started" if o.completion.percent is None else f"{o.completion.percent}% completed"),
+                (o.attendance.percent or 0,
+                 "No registers yet" if o.attendance.percent is None else f"{o.attendance.percent}% attendance"),
+            ])
+            for label, o in rows
+        ],
+        maximum=100,
+    )
+
+
+def intake_rates_chart(reports: list[IntakeReport]) -> charts.BarChart:
+    return rates_chart(
+        "rates-by-intake",
+        "Completion and attendance on each intake",
+        "For each intake on this page, the share of participants who have completed and the attendance rate "
+        "at live sessions. The table that follows gives the same figures.",
+        [(r.intake.name, r.outcomes) for r in reports],
+    )

@@ -1,0 +1,144 @@
+"""A council lead's people: every nominee of their council, and how each is getting on."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import and_, func, or_, select
+
+from app.certificates.completion import Completion, completions_for
+from app.certificates.models import Certificate
+from app.cohorts.attendance import AttendanceFigure, figures_for
+from app.cohorts.models import Cohort, Enrolment, EnrolmentStatus
+from app.councils.models import Council
+from app.courses.services import Progress
+from app.extensions import db
+from app.intakes.models import Intake, Nomination
+from app.intakes.services import Places, places_for
+from app.reports.progress import certificates_for, lessons_read
+
+CURRENT = (EnrolmentStatus.ACTIVE, EnrolmentStatus.COMPLETED)
+
+
+def nominations_of(council: Council, intake_id: int | None = None):
+    """A select of the council's nominations, newest intake first, then by name."""
+    statement = (
+        select(Nomination)
+        .join(Intake, Intake.id == Nomination.intake_id)
+        .where(Nomination.council_id == council.id)
+        .order_by(Intake.closes_at.desc(), Intake.id.desc(), func.lower(Nomination.nominee_name), Nomination.id)
+    )
+    if intake_id is not None:
+        statement = statement.where(Nomination.intake_id == intake_id)
+    return statement
+
+
+def intakes_of(council: Council, now: datetime) -> list[Intake]:
+    """Intakes open now or that the council has nominated to, newest first: their places
+    head the page, and they fill its filter."""
+    nominated = select(Nomination.intake_id).where(Nomination.council_id == council.id)
+    return db.session.scalars(
+        select(Intake)
+        .where(or_(Intake.id.in_(nominated), and_(Intake.opens_at <= now, Intake.closes_at > now)))
+        .order_by(Intake.closes_at.desc(), Intake.id.desc())
+    ).all()
+
+
+def council_places(council: Council, intakes: list[Intake]) -> list[tuple[Intake, Places]]:
+    places = places_for(intakes, council)
+    return [(intake, places[intake.id]) for intake in intakes]
+
+
+@dataclass(frozen=True)
+class Nominee:
+    nomination: Nomination
+    #: Their place in a cohort: the current one, else the last they left.
+    enrolment: Enrolment | None = None
+    lessons: Progress | None = None
+    attendance: AttendanceFigure | None = None
+    #: The completion checklist, the same one the participant and their facilitator see.
+    completion: Completion | None = None
+    certificate: Certificate | None = None
+
+    @property
+    def threshold(self) -> int | None:
+        return self.enrolment.cohort.course_version.attendance_threshold if self.enrolment else None
+
+
+def _enrolments(nominations: list[Nomination]) -> dict[int, Enrolment]:
+    """Each nomination's enrolment: the place made from it, or the nominee's place in a
+    cohort of the same intake. One query."""
+    participants = {(n.participant_id, n.intake_id): n.id for n in nominations if n.participant_id}
+    found = db.session.scalars(
+        select(Enrolment)
+        .join(Cohort, Cohort.id == Enrolment.cohort_id)
+        .where(
+            or_(
+                Enrolment.nomination_id.in_([n.id for n in nominations]),
+                and_(Enrolment.user_id.in_([p for p, _ in participants]), Cohort.intake_id.in_({i for _, i in participants})),
+            )
+        )
+        .order_by(Enrolment.joined_at, Enrolment.id)
+    ).all()
+    ids = {n.id for n in nominations}
+    chosen: dict[int, Enrolment] = {}
+    for enrolment in found:  # the latest wins, unless an earlier one is current and it is not
+        nomination_id = enrolment.nomination_id if enrolment.nomination_id in ids else participants.get(
+            (enrolment.user_id, enrolment.cohort.intake_id)
+        )
+        if nomination_id is None:
+            continue
+        current = chosen.get(nomination_id)
+        if current is None or enrolment.status in CURRENT or current.status not in CURRENT:
+            chosen[nomination_id] = enrolment
+    return chosen
+
+
+def nominees(nominations: list[Nomination]) -> list[Nominee]:
+    """How each nominee is getting on, in a fixed number of queries however many."""
+    enrolments = _enrolments(nominations)
+    placed = list(enrolments.values())
+    lessons = lessons_read(placed)
+    attendance = figures_for([e.id for e in placed])
+    completions = completions_for(placed)
+    certificates = certificates_for([e.id for e in placed])
+    rows = []
+    for nomination in nominations:
+        enrolment = enrolments.get(nomination.id)
+        if enrolment is None:
+            rows.append(Nominee(nomination))
+            continue
+        rows.append(Nominee(nomination, enrolment, lessons[enrolment.id], attendance[enrolment.id],
+                            completions[enrolment.id], certificates.get(enrolment.id)))
+    return rows
+
+
+def met(completion: Completion) -> str:
+    """The checklist in brief: "5 of 12"."""
+    return f"{len(completion.criteria) - len(completion.left)} of {len(completion.criteria)}"
+
+
+PEOPLE_HEADER = [
+    "Nominee", "Email", "Job title", "Intake", "Nomination status", "Cohort", "Lessons completed", "Lessons",
+    "Attendance", "Completion criteria met", "Certificate", "Certificate status", "Verify at",
+]
+
+
+def people_rows(rows: list[Nominee]) -> list[list]:
+    """The lead's people as spreadsheet rows, the same figures the page shows."""
+    from app.urls import absolute_url
+
+    out = []
+    for row in rows:
+        n, certificate = row.nomination, row.certificate
+        out.append([
+            n.nominee_name, n.email, n.job_title, n.intake.name, n.status.label,
+            row.enrolment.cohort.name if row.enrolment else "",
+            row.lessons.completed if row.lessons else "", row.lessons.total if row.lessons else "",
+            f"{row.attendance.percent}%" if row.attendance and row.attendance.percent is not None else "",
+            met(row.completion) if row.completion else "",
+            certificate.code if certificate else "", certificate.state.capitalize() if certificate else "",
+            absolute_url("certificates.verify_code", code=certificate.code) if certificate else "",
+        ])
+    return out

@@ -1,0 +1,89 @@
+"""Where each participant stands, for many enrolments at once: lessons read, certificates,
+and when they were last active. Each function is a fixed number of grouped queries."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import lazyload
+
+from app.assessments.models import QuizAttempt, Submission
+from app.auth.models import User
+from app.certificates.models import Certificate
+from app.cohorts.models import Enrolment
+from app.courses.models import Lesson, LessonProgress, Module
+from app.courses.services import Progress
+from app.extensions import db
+
+
+def lessons_read(enrolments: list[Enrolment]) -> dict[int, Progress]:
+    """Lessons completed of each enrolment's course version, by enrolment id: two queries."""
+    if not enrolments:
+        return {}
+    version_ids = {e.cohort.course_version_id for e in enrolments}
+    totals = dict(
+        db.session.execute(
+            select(Module.version_id, func.count(Lesson.id))
+            .join(Lesson, Lesson.module_id == Module.id)
+            .where(Module.version_id.in_(version_ids))
+            .group_by(Module.version_id)
+        ).all()
+    )
+    done = {
+        (user_id, version_id): count
+        for user_id, version_id, count in db.session.execute(
+            select(LessonProgress.user_id, Module.version_id, func.count(LessonProgress.id))
+            .join(Lesson, Lesson.id == LessonProgress.lesson_id)
+            .join(Module, Module.id == Lesson.module_id)
+            .where(LessonProgress.user_id.in_({e.user_id for e in enrolments}), Module.version_id.in_(version_ids))
+            .group_by(LessonProgress.user_id, Module.version_id)
+        )
+    }
+    return {
+        e.id: Progress(done.get((e.user_id, e.cohort.course_version_id), 0), totals.get(e.cohort.course_version_id, 0))
+        for e in enrolments
+    }
+
+
+def certificates_for(enrolment_ids: list[int]) -> dict[int, Certificate]:
+    """Each enrolment's valid certificate or, failing that, its latest one: one query."""
+    if not enrolment_ids:
+        return {}
+    chosen: dict[int, Certificate] = {}
+    for certificate in db.session.scalars(
+        select(Certificate)
+        .where(Certificate.enrolment_id.in_(enrolment_ids))
+        .order_by(Certificate.issued_at, Certificate.id)
+        .options(lazyload(Certificate.enrolment))  # the caller has the enrolments already
+    ):
+        current = chosen.get(certificate.enrolment_id)
+        if current is None or current.state != "valid":
+            chosen[certificate.enrolment_id] = certificate
+    return chosen
+
+
+#: What counts as activity, besides signing in: (whose, when) columns.
+ACTIVITY = (
+    (LessonProgress.user_id, LessonProgress.completed_at),
+    (QuizAttempt.user_id, QuizAttempt.started_at),
+    (QuizAttempt.user_id, QuizAttempt.submitted_at),
+    (Submission.user_id, Submission.updated_at),
+)
+
+
+def last_activity(user_ids) -> dict[int, datetime | None]:
+    """When each person last signed in, read a lesson or worked on an assessment: one query."""
+    user_ids = list(set(user_ids))
+    if not user_ids:
+        return {}
+    latest = [
+        select(func.max(moment)).where(owner == User.id).scalar_subquery()
+        for owner, moment in ACTIVITY
+    ]
+    found: dict[int, datetime | None] = defaultdict(lambda: None)
+    for user_id, *moments in db.session.execute(select(User.id, User.last_seen_at, *latest).where(User.id.in_(user_ids))):
+        moments = [moment for moment in moments if moment is not None]
+        found[user_id] = max(moments) if moments else None
+    return {user_id: found[user_id] for user_id in user_ids}
