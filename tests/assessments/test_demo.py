@@ -22,14 +22,15 @@ def test_the_demo_participant_has_a_passed_quiz_feedback_and_work_waiting_for_th
     db.session.commit()
     participant = person("participant@adur-worthing.example.gov.uk")
     facilitator = person("facilitator@demo.digital-leadership.example")
-    # Other demo participants (the reports' demo cohort) have work of their own: count Gareth's.
+    # Other demo participants (the reports demo's cohort) have work of their own.
     assert db.session.scalar(select(func.count(QuizAttempt.id)).where(QuizAttempt.user_id == participant.id)) == 1
     assert db.session.scalar(select(func.count(Submission.id)).where(Submission.user_id == participant.id)) == 2
 
-    waiting = [row for row in db.session.execute(queue(facilitator, QueueFilter())) if row.participant == "Gareth Lewis"]
+    waiting = [row for row in db.session.execute(queue(facilitator, QueueFilter())) if row.participant == participant.name]
     assert [row.number for row in waiting] == [2]
-    referred = db.session.scalar(select(Submission).where(
-        Submission.status == SubmissionStatus.REFERRED, Submission.user_id == participant.id))
+    referred = db.session.scalar(
+        select(Submission).where(Submission.status == SubmissionStatus.REFERRED, Submission.user_id == participant.id)
+    )
     assert referred.feedback.startswith("A good start") and referred.marked_by_id == facilitator.id
 
     version = referred.assessment.module.version

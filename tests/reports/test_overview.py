@@ -167,3 +167,10 @@ def test_the_overview_pages_through_intakes_ten_at_a_time(admin_client):
     assert len(table(first, "places-table")) == 10
     second = soup(admin_client.get("/admin/reports/?page=2"))
     assert len(table(second, "places-table")) == 2
+
+
+def test_the_intake_page_and_the_home_page_lead_to_the_reports(admin_client, programme):
+    intake_page = soup(admin_client.get(f"/admin/intakes/{programme.spring.id}"))
+    assert intake_page.find("a", string=lambda s: s and s.strip() == "Report")["href"] == f"/admin/reports/intakes/{programme.spring.id}"
+    home = soup(admin_client.get("/"))
+    assert home.select_one('main a[href="/admin/reports/"]').get_text() == "Programme overview"
