@@ -28,6 +28,7 @@ def test_a_participant_reads_a_lesson_marks_it_complete_and_sees_progress_move(p
 
     page.get_by_role("link", name="What a user need is").click()
     assert page.get_by_role("heading", level=1).inner_text() == "What a user need is"
+    page.wait_for_load_state()  # the image has loaded, not only its element
     assert page.get_by_role("img", name="A resident's journey").evaluate("img => img.naturalWidth") == 40
     assert page.locator("#module-progress").inner_text() == "This module: 0 of 2 lessons completed"
     assert_accessible(page)
