@@ -1,3 +1,5 @@
+import re
+
 import pytest
 from playwright.sync_api import expect
 
@@ -20,7 +22,7 @@ def test_the_sign_in_page_is_accessible(page):
     assert_accessible(page)
     page.get_by_role("button", name="Sign in").click()
     expect(page.locator(".govuk-error-summary")).to_be_visible()
-    assert page.title().startswith("Error: ")
+    expect(page).to_have_title(re.compile(r"^Error: "))
     assert_accessible(page)
 
 
