@@ -17,7 +17,7 @@ from app.courses.models import LessonProgress
 from app.courses.services import outline
 from app.extensions import db
 from app.reports.cohort import Flag, dashboard, risks
-from app.timeutil import utcnow
+from app.timeutil import format_date, utcnow
 from tests.factories import make_assignment, make_cohort, make_live_session, make_submission, make_user
 from tests.reports.programmes import mark
 
@@ -92,15 +92,13 @@ def test_each_row_has_lessons_attendance_assessments_activity_and_completion(coh
 def test_the_at_risk_flags_say_why(cohort_world):
     rows = rows_by_name(dashboard(cohort_world.cohort, NOW))
     reasons = {name: [(risk.flag, risk.reason) for risk in row.risks] for name, row in rows.items()}
-    due = (cohort_world.cohort.start_on + timedelta(days=10))
-    due_text = f"{due.day} {due:%B %Y}"
+    due_text = format_date(cohort_world.cohort.start_on + timedelta(days=10))
     assert reasons["Ada"] == []
     assert reasons["Bo"] == [(Flag.ATTENDANCE, "Attendance 1 of 2 sessions (50%); 80% needed")]
     assert reasons["Cy"] == [(Flag.OVERDUE, f"Module 1 assignment was due on {due_text}")]
-    when = days_ago(24).date()
     assert reasons["Di"] == [
         (Flag.OVERDUE, f"Module 1 assignment was due on {due_text}"),
-        (Flag.INACTIVE, f"No activity since {when.day} {when:%B %Y}"),
+        (Flag.INACTIVE, f"No activity since {format_date(days_ago(24))}"),  # in London's time
     ]
     assert reasons["Ed"] == [], "someone who has completed is never at risk"
 
