@@ -71,6 +71,7 @@ class Config:
     SCHEDULER_LEASE_SECONDS = _env_int("SCHEDULER_LEASE_SECONDS", 30)
     SCHEDULER_PLAN_SECONDS = _env_int("SCHEDULER_PLAN_SECONDS", 300)
     SCHEDULER_DELIVER_SECONDS = _env_int("SCHEDULER_DELIVER_SECONDS", 30)
+    SCHEDULER_SWEEP_SECONDS = _env_int("SCHEDULER_SWEEP_SECONDS", 900)
     #: Facilitators who chose a daily digest get it from this hour, UK time.
     DIGEST_HOUR = _env_int("DIGEST_HOUR", 7)
 

@@ -111,6 +111,8 @@ def issue_certificate(enrolment: Enrolment, *, actor=None) -> Certificate:
 def issue_many(enrolments: list[Enrolment], *, actor) -> list[Certificate]:
     """Issue certificates for many enrolments, rendering on every core at once."""
     todo = [e for e in enrolments if valid_certificate(e) is None]
+    if not todo:
+        return []
     contexts = [certificate_context(e, new_code()) for e in todo]
     folders = [design_folder("default")] * len(contexts)
     # Spawned, not forked: the web process has threads and open database connections.

@@ -55,3 +55,10 @@ def deliver() -> None:
     from app.mail.delivery import deliver_pending
 
     _run("deliver_outbox", deliver_pending)
+
+
+def issue_certificates() -> None:
+    """Issue any certificate earned but not yet issued."""
+    from app.certificates.completion import sweep
+
+    _run("issue_certificates", sweep)

@@ -23,6 +23,7 @@ bp = Blueprint("reminders", __name__)
 JOB_LABELS = {
     "plan_reminders": "Plan reminders into the outbox",
     "deliver_outbox": "Deliver the outbox",
+    "issue_certificates": "Issue certificates earned but missed",
 }
 
 

@@ -10,6 +10,7 @@ from app.certificates.completion import completion_for
 from app.certificates.models import Certificate
 from app.cohorts import attendance
 from app.cohorts.services import enrol
+from app.courses.models import LessonProgress
 from app.courses.services import complete_lesson
 from app.extensions import db
 from tests.factories import make_cohort, make_course, make_course_version, make_intake, make_live_session, make_user
@@ -80,3 +81,20 @@ def test_the_checklist_explains_itself(admin):
     assert details[-1] == "Attendance: 9 of 12 sessions (75%); 80% needed"
     make_live_session(cohort, starts_at=datetime(2027, 6, 1))
     assert completion_for(enrolment).criteria[-1].detail.endswith("; 1 session still to come or to be marked")
+
+
+def test_the_sweep_issues_a_certificate_earned_but_missed(admin):
+    from app.certificates.completion import sweep
+
+    cohort = cohort_without_assessments(admin)
+    person = make_user("participant")
+    enrolment = enrol(cohort, person, actor=admin, now=datetime(2027, 2, 1))
+    for module in cohort.course_version.modules:
+        for lesson in module.lessons:
+            # Written directly, as if the request had died before it could issue the certificate.
+            db.session.add(LessonProgress(user_id=person.id, lesson_id=lesson.id))
+    db.session.commit()
+    assert db.session.scalar(select(Certificate).where(Certificate.enrolment_id == enrolment.id)) is None
+    assert sweep() == {"issued": 1}
+    assert sweep() == {"issued": 0}
+    assert db.session.scalar(select(Certificate).where(Certificate.enrolment_id == enrolment.id)).state == "valid"
