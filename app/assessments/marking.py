@@ -20,6 +20,7 @@ from app.auth.models import Role, User
 from app.cohorts.models import Cohort, Enrolment, EnrolmentStatus, cohort_facilitator
 from app.courses.models import Assessment, AssessmentKind, CourseVersion, Module
 from app.extensions import db
+from app.signals import progress_recorded
 from app.mail.services import queue_email
 from app.timeutil import format_datetime, utcnow
 from app.urls import absolute_url
@@ -201,9 +202,7 @@ def mark(
                  "link": absolute_url("assessments.assignment", assignment_id=submission.assessment_id)},
     )
     if status is SubmissionStatus.PASSED:
-        from app.certificates.completion import complete_if_done
-
         enrolment = author_enrolment(submission)
         if enrolment is not None:
             # Issued by the service as the last criterion is met; the mark itself is the marker's.
-            complete_if_done(enrolment, actor=None)
+            progress_recorded.send(enrolments=[enrolment], actor=None)

@@ -18,6 +18,7 @@ from app.assessments.services import AssessmentError, local_today, module_opens_
 from app.cohorts.models import Enrolment
 from app.courses.models import Assessment
 from app.extensions import db
+from app.signals import progress_recorded
 from app.timeutil import format_date, utcnow
 
 
@@ -113,9 +114,8 @@ def submit_attempt(
         raise AssessmentError("You have already submitted this attempt", field="start")
     db.session.expire(attempt)
     if result.passed:
-        from app.certificates.completion import complete_if_done
-
-        complete_if_done(enrolment, actor=None)  # issued by the service itself, not by the participant
+        # Issued by the service itself, not by the participant.
+        progress_recorded.send(enrolments=[enrolment], actor=None)
     return result
 
 

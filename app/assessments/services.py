@@ -15,16 +15,13 @@ from sqlalchemy.orm import contains_eager
 from app.assessments.models import QuizAttempt, Submission, SubmissionStatus
 from app.cohorts.models import Cohort, Enrolment, EnrolmentStatus
 from app.courses.models import Assessment, AssessmentKind, Module
+from app.errors import DomainError
 from app.extensions import db
 from app.timeutil import format_date, to_local, utcnow
 
 
-class AssessmentError(Exception):
-    """An assessment rule was broken; the message is fit to show beside `field`."""
-
-    def __init__(self, message: str, field: str | None = None):
-        super().__init__(message)
-        self.field = field
+class AssessmentError(DomainError):
+    """An assessment rule was broken."""
 
 
 class AssessmentState(enum.StrEnum):

@@ -14,6 +14,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from app.audit.services import record
 from app.auth.models import COUNCIL_ROLES, Role, RoleGrant, User
+from app.errors import DomainError
 from app.extensions import db
 from app.mail.services import queue_email
 from app.timeutil import utcnow
@@ -22,12 +23,8 @@ from app.urls import absolute_url
 MIN_PASSWORD_LENGTH = 10
 
 
-class AccountError(Exception):
-    """A rule about accounts was broken; the message is fit to show beside a field."""
-
-    def __init__(self, message: str, field: str | None = None):
-        super().__init__(message)
-        self.field = field
+class AccountError(DomainError):
+    """A rule about accounts was broken."""
 
 
 def normalise_email(email: str) -> str:

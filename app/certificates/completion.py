@@ -17,6 +17,7 @@ from app.cohorts.attendance import figures_for
 from app.cohorts.models import Attendance, Enrolment, EnrolmentStatus, LiveSession
 from app.courses.models import Lesson, LessonProgress, Module
 from app.extensions import db
+from app.signals import progress_recorded
 
 
 @dataclass(frozen=True)
@@ -142,8 +143,9 @@ def complete_if_done(enrolment: Enrolment, *, actor=None):
     return issue_certificate(enrolment, actor=actor)
 
 
-def complete_all_done(enrolments: list[Enrolment], *, actor=None) -> list:
-    """complete_if_done for many enrolments at once (a register saved)."""
+@progress_recorded.connect
+def complete_all_done(sender=None, *, enrolments: list[Enrolment], actor=None) -> list:
+    """complete_if_done for many enrolments at once; run on every `progress_recorded`."""
     from app.certificates.services import issue_certificate
 
     active = [e for e in enrolments if e.status is EnrolmentStatus.ACTIVE]

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, ForeignKey, Index, String, Text, text
+from sqlalchemy import JSON, ForeignKey, Index, String, Text, and_, text
+from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
@@ -47,6 +48,16 @@ class Certificate(db.Model):
 
     enrolment = relationship("Enrolment", lazy="joined")
     superseded_by = relationship("Certificate", remote_side=[id])
+
+    @hybrid_property
+    def is_valid(self) -> bool:
+        """Neither revoked nor superseded: the one that stands."""
+        return self.revoked_at is None and self.superseded_at is None
+
+    @is_valid.inplace.expression
+    @classmethod
+    def _is_valid_expression(cls):
+        return and_(cls.revoked_at.is_(None), cls.superseded_at.is_(None))
 
     @property
     def state(self) -> str:

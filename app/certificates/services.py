@@ -17,6 +17,7 @@ from app.certificates.codes import new_code, normalise_code
 from app.certificates.models import Certificate
 from app.certificates.rendering import design_folder, render_in_folder, render_pdf
 from app.cohorts.models import Enrolment, EnrolmentStatus
+from app.errors import DomainError
 from app.extensions import db
 from app.mail.services import Attachment, queue_email
 from app.storage import new_key, storage
@@ -24,10 +25,8 @@ from app.timeutil import format_date, utcnow
 from app.urls import absolute_url
 
 
-class CertificateError(Exception):
-    def __init__(self, message: str, field: str | None = None):
-        super().__init__(message)
-        self.field = field
+class CertificateError(DomainError):
+    """A certificate rule was broken."""
 
 
 def valid_certificate(enrolment: Enrolment) -> Certificate | None:

@@ -16,6 +16,7 @@ from app.audit.services import record
 from app.cohorts.models import Attendance, AttendanceStatus, Cohort, Enrolment, LiveSession
 from app.cohorts.services import CohortError
 from app.extensions import db
+from app.signals import progress_recorded
 from app.timeutil import format_datetime
 
 ATTENDED = (AttendanceStatus.PRESENT, AttendanceStatus.LATE)
@@ -114,9 +115,7 @@ def record_register(session: LiveSession, *, actor, marks: dict[int, tuple[str, 
     if not existing and parsed:
         record(actor, "register.taken", session, {"marks": len(parsed)})
     db.session.flush()
-    from app.certificates.completion import complete_all_done  # completion reads attendance
-
-    complete_all_done([expected[enrolment_id] for enrolment_id in parsed], actor=actor)
+    progress_recorded.send(enrolments=[expected[enrolment_id] for enrolment_id in parsed], actor=actor)
     return changed
 
 

@@ -6,11 +6,11 @@ import enum
 from datetime import date, datetime
 
 from sqlalchemy import Column, ForeignKey, String, Table, Text, UniqueConstraint
+from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db, enum_type
 from app.timeutil import utcnow
-
 
 
 cohort_facilitator = Table(
@@ -75,6 +75,10 @@ class EnrolmentStatus(enum.StrEnum):
     TRANSFERRED = "transferred"
 
 
+#: The statuses of someone who holds a place in a cohort: learning now, or finished.
+PLACED = (EnrolmentStatus.ACTIVE, EnrolmentStatus.COMPLETED)
+
+
 class Enrolment(db.Model):
     """A participant's place in a cohort."""
 
@@ -105,6 +109,16 @@ class Enrolment(db.Model):
     @property
     def is_active(self) -> bool:
         return self.status is EnrolmentStatus.ACTIVE
+
+    @hybrid_property
+    def is_placed(self) -> bool:
+        """Holds a place: active or completed (not withdrawn, not transferred away)."""
+        return self.status in PLACED
+
+    @is_placed.inplace.expression
+    @classmethod
+    def _is_placed_expression(cls):
+        return cls.status.in_(PLACED)
 
 
 class LiveSession(db.Model):

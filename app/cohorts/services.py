@@ -9,16 +9,13 @@ from sqlalchemy import func, select
 from app.audit.services import record
 from app.auth.models import Role
 from app.cohorts.models import Cohort, Enrolment, EnrolmentStatus, ModuleSchedule
+from app.errors import DomainError
 from app.extensions import db
 from app.timeutil import utcnow
 
 
-class CohortError(Exception):
-    """A cohort rule was broken; the message is fit to show beside `field`."""
-
-    def __init__(self, message: str, field: str | None = None):
-        super().__init__(message)
-        self.field = field
+class CohortError(DomainError):
+    """A cohort rule was broken."""
 
 
 def latest_version(course):

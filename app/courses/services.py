@@ -11,6 +11,7 @@ from sqlalchemy.orm import selectinload
 
 from app.courses.models import Course, CourseFile, CourseVersion, Lesson, LessonProgress, Module
 from app.extensions import db
+from app.signals import progress_recorded
 
 
 def _latest_numbers():
@@ -196,7 +197,6 @@ def complete_lesson(user, lesson: Lesson) -> bool:
 
 def _complete_enrolment_on(user, lesson: Lesson) -> None:
     """If this lesson was the last thing left, the certificate is issued now."""
-    from app.certificates.completion import complete_if_done
     from app.cohorts.models import Cohort, Enrolment, EnrolmentStatus
 
     enrolment = db.session.scalar(
@@ -206,7 +206,7 @@ def _complete_enrolment_on(user, lesson: Lesson) -> None:
         )
     )
     if enrolment is not None:
-        complete_if_done(enrolment, actor=user)
+        progress_recorded.send(enrolments=[enrolment], actor=user)
 
 
 def find_file(version_id: int, path: str) -> CourseFile | None:

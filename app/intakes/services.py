@@ -13,21 +13,15 @@ from sqlalchemy import case, func, select
 
 from app.audit.services import record
 from app.councils.models import Council
+from app.errors import DomainError
 from app.extensions import db
 from app.intakes.models import HOLDS_A_PLACE, CouncilPlaces, Intake, Nomination
 from app.timeutil import format_date, format_datetime, to_local, utcnow
 
 
-class IntakeError(Exception):
-    """A rule about intakes or nominations was broken; the message is fit to show beside a field.
-
-    `field` names the form field it concerns, or None when it concerns the whole request
-    (the window has closed, the council has no places left).
-    """
-
-    def __init__(self, message: str, field: str | None = None):
-        super().__init__(message)
-        self.field = field
+class IntakeError(DomainError):
+    """A rule about intakes or nominations was broken; `field` is None when it concerns
+    the whole request (the window has closed, the council has no places left)."""
 
 
 @dataclass(frozen=True)

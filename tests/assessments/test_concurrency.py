@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import threading
 
 import pytest
@@ -20,13 +19,7 @@ from tests.factories import make_submission, make_user
 
 RACERS = 10
 
-pytestmark = [
-    pytest.mark.postgres,
-    pytest.mark.skipif(
-        not os.environ.get("TEST_DATABASE_URL", "").startswith("postgresql"),
-        reason="needs PostgreSQL (TEST_DATABASE_URL): SQLite lets one writer in at a time, so there is no race to lose",
-    ),
-]
+pytestmark = pytest.mark.postgres
 
 
 def race(app, count: int, act) -> list[str]:

@@ -1,6 +1,5 @@
 """Twenty leads racing for the last place: exactly one gets it (PostgreSQL only)."""
 
-import os
 import threading
 
 import pytest
@@ -17,13 +16,7 @@ from tests.intakes.test_services import nominee
 
 ATTEMPTS = 20
 
-pytestmark = [
-    pytest.mark.postgres,
-    pytest.mark.skipif(
-        not os.environ.get("TEST_DATABASE_URL", "").startswith("postgresql"),
-        reason="needs PostgreSQL (TEST_DATABASE_URL): SQLite lets one writer in at a time, so there is no race to lose",
-    ),
-]
+pytestmark = pytest.mark.postgres
 
 
 def race(app, intake_id: int, leads: list[tuple[int, int]]) -> list[str]:

@@ -30,9 +30,8 @@ def test_a_released_lease_lock_is_free_at_once():
     assert second.acquire()
 
 
+@pytest.mark.postgres  # advisory locks are PostgreSQL's; SQLite uses the lease lock tested above
 def test_an_advisory_lock_passes_on_when_its_holders_connection_dies():
-    if db.engine.dialect.name != "postgresql":
-        pytest.skip("advisory locks are PostgreSQL's; SQLite uses the lease lock tested above")
     first, second = AdvisoryLock(db.engine, LEASE, "first"), AdvisoryLock(db.engine, LEASE, "second")
     try:
         assert first.acquire()
