@@ -7,7 +7,7 @@ import secrets
 from pathlib import Path
 
 from flask import Flask, g, render_template, send_from_directory
-from jinja2 import ChoiceLoader, PackageLoader, PrefixLoader
+from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
 from govuk_frontend_wtf.main import WTFormsHelpers
 
 from app import access
@@ -67,9 +67,13 @@ def init_jinja(app: Flask) -> None:
     from app.timeutil import format_date, format_datetime
     from app.urls import url_for_page
 
+    # A page's template sits beside its view, in `app/<package>/templates/<package>/`; the
+    # shared layout and macros in `app/templates/`.
+    root = Path(app.root_path)
+    folders = [str(folder) for folder in sorted(root.glob("*/templates"))] + [str(root / "templates")]
     app.jinja_loader = ChoiceLoader(
         [
-            PackageLoader("app"),
+            FileSystemLoader(folders),
             PrefixLoader(
                 {
                     "govuk_frontend_jinja": PackageLoader("govuk_frontend_jinja"),

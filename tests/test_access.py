@@ -43,7 +43,7 @@ def build_world():
     council = make_council("Sample Council")
     people = {role: make_user(role, council=council if role in (Role.COUNCIL_LEAD, Role.PARTICIPANT) else None) for role in Role}
     invitee = make_user("participant", council=council, password=None)
-    message = queue_email(to=invitee.email, kind="invitation", template="invitation", user=invitee, context={"link": "x", "days": 14})
+    message = queue_email(to=invitee.email, kind="invitation", template="auth/invitation", user=invitee, context={"link": "x", "days": 14})
     db.session.commit()
     version = make_course_version(make_course(slug="sample-course"))
     module = version.modules[0]

@@ -174,7 +174,7 @@ def send_invitation(user: User, actor: User | None = None) -> None:
     queue_email(
         to=user.email,
         kind="invitation",
-        template="invitation",
+        template="auth/invitation",
         user=user,
         context={"link": link, "inviter": actor, "days": current_app.config["INVITATION_MAX_AGE_DAYS"]},
     )
@@ -189,7 +189,7 @@ def request_password_reset(email: str) -> None:
     queue_email(
         to=user.email,
         kind="password_reset",
-        template="password_reset",
+        template="auth/password_reset",
         user=user,
         context={"link": link, "hours": current_app.config["PASSWORD_RESET_MAX_AGE_HOURS"]},
     )

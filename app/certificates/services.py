@@ -90,7 +90,7 @@ def _store(enrolment: Enrolment, context: dict, pdf: bytes, actor) -> Certificat
 
 def _send(certificate: Certificate, enrolment: Enrolment, pdf: bytes) -> None:
     queue_email(
-        to=enrolment.user.email, kind="certificate", template="certificate", user=enrolment.user,
+        to=enrolment.user.email, kind="certificate", template="certificates/certificate", user=enrolment.user,
         dedupe_key=f"certificate:{certificate.code}",
         context={"certificate": certificate, "verify_url": certificate.context["verify_url"],
                  "link": absolute_url("certificates.mine")},

@@ -229,7 +229,7 @@ def _email_decision(nomination: Nomination, decision: Decision) -> None:
         queue_email(
             to=lead.email,
             kind="nomination_decision",
-            template="nomination_decision_lead",
+            template="intakes/nomination_decision_lead",
             user=lead,
             context={"nomination": nomination, "decision": decision.value, "link": link},
             dedupe_key=f"nomination-{decision.value}:{nomination.id}:{lead.id}",
@@ -241,7 +241,7 @@ def _email_nominee(nomination: Nomination, decision: Decision) -> None:
     queue_email(
         to=nomination.email,
         kind="nomination_decision",
-        template="nomination_decision_nominee",
+        template="intakes/nomination_decision_nominee",
         user=nomination.participant,
         context={
             "nomination": nomination,
@@ -258,7 +258,7 @@ def _email_substitution(nomination: Nomination, substitute_name: str, approved: 
         queue_email(
             to=lead.email,
             kind="substitution_decision",
-            template="substitution_decision",
+            template="intakes/substitution_decision",
             user=lead,
             context={
                 "nomination": nomination,

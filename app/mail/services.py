@@ -30,22 +30,25 @@ def queue_email(
     attachments: tuple[Attachment, ...] = (),
     headers: dict[str, str] | None = None,
 ) -> OutboxMessage | None:
-    """Render `mail/<template>.{txt,html}` into the outbox.
+    """Render `template` ("package/name": `<package>/emails/<name>.{subject.txt,txt,html}`,
+    beside the package that sends it) into the outbox.
 
     With a dedupe key, a second message with the same key is not queued: the unique
     constraint refuses it, so two planners racing can never both insert. Returns the new
     message, or None when it was a duplicate.
     """
     context = {"recipient_email": to, "user": user, **context}
-    subject = render_template(f"mail/{template}.subject.txt", **context).strip()
+    package, name = template.split("/")
+    path = f"{package}/emails/{name}"
+    subject = render_template(f"{path}.subject.txt", **context).strip()
     message = OutboxMessage(
         recipient=to,
         user_id=user.id if user is not None else None,
         kind=kind,
         dedupe_key=dedupe_key or f"{kind}:{uuid.uuid4()}",
         subject=subject,
-        body_text=render_template(f"mail/{template}.txt", **context),
-        body_html=render_template(f"mail/{template}.html", subject=subject, **context),
+        body_text=render_template(f"{path}.txt", **context),
+        body_html=render_template(f"{path}.html", subject=subject, **context),
         headers=headers or {},
         attachments=[
             OutboxAttachment(filename=a.filename, content_type=a.content_type, content=a.content)

@@ -252,7 +252,7 @@ def staff_digest(now: datetime):
             dedupe_key=f"digest:{user_id}:{local:%Y%m%d}",
             template="digest",
             context={"day": format_date(local.date()), "items": [
-                (render_template(f"mail/reminders/{r.template}.subject.txt", user=r.user, **r.context).strip(),
+                (render_template(f"reminders/emails/{r.template}.subject.txt", user=r.user, **r.context).strip(),
                  r.context["link"])
                 for r in reminders
             ]},

@@ -13,7 +13,7 @@ from tests.factories import make_user
 def queue(key: str | None = None, **extra):
     user = extra.pop("user", None) or make_user("participant")
     return queue_email(
-        to=user.email, kind="password_reset", template="password_reset", user=user,
+        to=user.email, kind="password_reset", template="auth/password_reset", user=user,
         context={"link": "http://lms.test/x", "hours": 2}, dedupe_key=key, **extra,
     )
 

@@ -45,7 +45,7 @@ def queue_some(n: int, label: str) -> None:
     user = make_user("participant")
     for i in range(n):
         queue_email(
-            to=f"{label}{i}@example.gov.uk", kind="password_reset", template="password_reset",
+            to=f"{label}{i}@example.gov.uk", kind="password_reset", template="auth/password_reset",
             user=user, context={"link": "http://lms.test/x", "hours": 2},
         )
     db.session.commit()

@@ -17,7 +17,7 @@ def soup(response):
 
 def failed_message(user) -> OutboxMessage:
     message = queue_email(
-        to=user.email, kind="password_reset", template="password_reset", user=user,
+        to=user.email, kind="password_reset", template="auth/password_reset", user=user,
         context={"link": "http://lms.test/x", "hours": 2},
     )
     message.status = OutboxStatus.FAILED
@@ -42,7 +42,7 @@ def test_the_outbox_shows_failures_with_their_error_and_retries_them(admin_clien
 def test_the_outbox_filters_by_kind(admin_client):
     user = make_user("participant")
     failed_message(user)
-    queue_email(to=user.email, kind="invitation", template="invitation", user=user, context={"link": "x", "days": 14})
+    queue_email(to=user.email, kind="invitation", template="auth/invitation", user=user, context={"link": "x", "days": 14})
     db.session.commit()
     page = soup(admin_client.get("/admin/outbox?kind=invitation"))
     assert [td.get_text() for td in page.select("tbody tr td:nth-of-type(3)")] == ["invitation"]
