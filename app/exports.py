@@ -12,6 +12,16 @@ from flask import Response
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
+def slug(text: str) -> str:
+    """Words as a safe file-name part: "Spring 2027 (pilot)" -> "spring-2027-pilot"."""
+    return "-".join("".join(c if c.isalnum() else " " for c in text.lower()).split())
+
+
+def file_name(*parts: str, suffix: str = ".csv") -> str:
+    """A download's file name from words: "Spring 2027", "cohorts" -> "spring-2027-cohorts.csv"."""
+    return slug(" ".join(parts)) + suffix
+
+
 def neutralise(value) -> str:
     """The cell as text; one that a spreadsheet would run as a formula gets a leading quote."""
     text = "" if value is None else str(value)

@@ -33,6 +33,10 @@ class Role(enum.StrEnum):
 COUNCIL_ROLES = frozenset({Role.COUNCIL_LEAD, Role.PARTICIPANT})
 
 
+#: The roles that run cohorts: the programme team and facilitators.
+STAFF = (Role.ADMIN, Role.FACILITATOR)
+
+
 class RoleGrant(db.Model):
     """One role held by one person."""
 

@@ -6,7 +6,7 @@ from flask import render_template
 
 from app import access
 from app.auth.models import Role
-from app.exports import csv_response
+from app.exports import csv_response, file_name
 from app.extensions import db
 from app.intakes.models import Intake
 from app.intakes.services import intakes_newest_first
@@ -14,13 +14,7 @@ from app.reports import intake as intake_report
 from app.reports import overview
 from app.reports.blueprint import bp
 from app.reports.figures import by_cohort, outcomes
-from app.reports.paging import paginate_rows
-
-
-def file_name(*parts: str) -> str:
-    """A CSV file name from words: "Spring 2027", "cohorts" -> "spring-2027-cohorts.csv"."""
-    words = "-".join(parts).lower()
-    return "-".join("".join(c if c.isalnum() else " " for c in words).split()) + ".csv"
+from app.paging import paginate_rows
 
 
 @bp.get("/admin/reports/")

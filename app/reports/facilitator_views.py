@@ -9,9 +9,9 @@ from app.auth.models import Role
 from app.cohorts.loading import load_cohort
 from app.exports import csv_response
 from app.reports import cohort as service
-from app.reports.admin_views import file_name
+from app.exports import file_name
 from app.reports.blueprint import bp
-from app.reports.paging import paginate_list
+from app.paging import paginate_list
 from app.timeutil import utcnow
 
 

@@ -1,4 +1,6 @@
-"""Pages of things db.paginate cannot page: rows of several columns, and built lists."""
+"""Pages of things db.paginate cannot page: rows of several columns, and built lists.
+
+Use `db.paginate` for a select of one entity, `paginate_rows` for rows, `paginate_list` for lists."""
 
 from __future__ import annotations
 
