@@ -4,16 +4,12 @@ import csv
 import io
 from datetime import datetime
 
-from bs4 import BeautifulSoup
 from sqlalchemy import select
 
 from app.extensions import db
 from app.intakes.models import CouncilPlaces, Intake, NominationStatus
 from tests.factories import make_council, make_course, make_intake, make_nomination, make_user
-
-
-def soup(response):
-    return BeautifulSoup(response.data, "html.parser")
+from tests.pages import parse
 
 
 def intake_form(course, **overrides):
@@ -37,7 +33,7 @@ def test_creating_an_intake_stores_uk_times_as_utc_and_shows_them_in_uk_time(adm
     assert response.status_code == 302
     intake = db.session.scalar(select(Intake))
     assert (intake.opens_at, intake.closes_at) == (datetime(2027, 3, 20, 9, 0), datetime(2027, 3, 28, 16, 0))
-    page = soup(admin_client.get(response.headers["Location"]))
+    page = parse(admin_client.get(response.headers["Location"]))
     assert "Spring 2027 has been created" in page.get_text()
     summary = page.select_one(".govuk-summary-list").get_text(" ", strip=True)
     assert "Opens 20 March 2027 at 9am" in summary
@@ -50,7 +46,7 @@ def test_a_bad_intake_form_says_what_is_wrong_beside_each_field_and_keeps_what_w
         "/admin/intakes/new",
         data=intake_form(course, name="", cohorts_start_on=["31", "2", "2027"], closes_at="half five", total_places="forty"),
     )
-    page = soup(response)
+    page = parse(response)
     assert page.title.get_text().startswith("Error: ")
     assert page.select_one("#name-error").get_text(strip=True) == "Error:Enter a name for the intake"
     assert "The start date must be a real date" in page.select_one("#cohorts_start_on-error").get_text()
@@ -66,19 +62,19 @@ def test_a_time_the_clocks_skip_is_refused(admin_client):
     response = admin_client.post(
         "/admin/intakes/new", data=intake_form(make_course(), closes_at="1:30am")
     )
-    assert "the clocks go forward" in soup(response).select_one("#closes_at-error").get_text()
+    assert "the clocks go forward" in parse(response).select_one("#closes_at-error").get_text()
 
 
 def test_a_window_closing_before_it_opens_is_refused_beside_the_closing_date(admin_client):
     response = admin_client.post(
         "/admin/intakes/new", data=intake_form(make_course(), closes_on=["19", "3", "2027"])
     )
-    assert "The window must close after it opens" in soup(response).select_one("#closes_on-error").get_text()
+    assert "The window must close after it opens" in parse(response).select_one("#closes_on-error").get_text()
 
 
 def test_editing_shows_the_stored_times_in_uk_time(admin_client):
     intake = make_intake(opens_at=datetime(2027, 3, 20, 9, 0), closes_at=datetime(2027, 3, 28, 16, 0))
-    page = soup(admin_client.get(f"/admin/intakes/{intake.id}/edit"))
+    page = parse(admin_client.get(f"/admin/intakes/{intake.id}/edit"))
     assert page.select_one("#closes_at")["value"] == "5pm"
     assert [page.select_one(f"#closes_on-{part}")["value"] for part in ("day", "month", "year")] == ["28", "03", "2027"]
 
@@ -86,7 +82,7 @@ def test_editing_shows_the_stored_times_in_uk_time(admin_client):
 def test_closing_early_then_the_window_shows_closed(admin_client):
     intake = make_intake()
     assert admin_client.post(f"/admin/intakes/{intake.id}/close").status_code == 302
-    page = soup(admin_client.get(f"/admin/intakes/{intake.id}"))
+    page = parse(admin_client.get(f"/admin/intakes/{intake.id}"))
     assert "Nominations for" in page.get_text() and "are now closed" in page.get_text()
     assert "Closed on" in page.select_one(".govuk-summary-list").get_text()
 
@@ -95,21 +91,21 @@ def test_closing_a_window_that_is_already_closed_says_so(admin_client):
     intake = make_intake(opens_at=datetime(2020, 1, 1), closes_at=datetime(2020, 2, 1))
     response = admin_client.post(f"/admin/intakes/{intake.id}/close")
     assert response.status_code == 409
-    page = soup(response)
+    page = parse(response)
     assert "The nomination window is not open" in page.select_one(".govuk-error-summary").get_text()
 
 
 def test_opening_early(admin_client):
     intake = make_intake(opens_at=datetime(2099, 1, 1), closes_at=datetime(2099, 2, 1))
     admin_client.post(f"/admin/intakes/{intake.id}/open")
-    assert "Open now" in soup(admin_client.get(f"/admin/intakes/{intake.id}")).select_one(".govuk-summary-list").get_text()
+    assert "Open now" in parse(admin_client.get(f"/admin/intakes/{intake.id}")).select_one(".govuk-summary-list").get_text()
 
 
 def test_giving_a_council_its_own_number_of_places_and_taking_it_back(admin_client):
     intake = make_intake(places_per_council=3)
     council = make_council("Birmingham City Council")
     admin_client.post(f"/admin/intakes/{intake.id}/places", data={"council": str(council.id), "places": "8"})
-    page = soup(admin_client.get(f"/admin/intakes/{intake.id}"))
+    page = parse(admin_client.get(f"/admin/intakes/{intake.id}"))
     assert "Birmingham City Council has 8 places" in page.get_text()
     assert [td.get_text(strip=True) for td in page.select("tbody tr")[0].select("td")][:2] == ["Birmingham City Council", "8"]
     admin_client.post(f"/admin/intakes/{intake.id}/places/{council.id}/remove")
@@ -120,7 +116,7 @@ def test_a_bad_number_of_places_is_refused_beside_the_field(admin_client):
     intake = make_intake()
     council = make_council()
     response = admin_client.post(f"/admin/intakes/{intake.id}/places", data={"council": str(council.id), "places": "-1"})
-    page = soup(response)
+    page = parse(response)
     assert "Places must be between 0 and 1000" in page.select_one("#places-error").get_text()
     assert page.select_one("#council option[selected]")["value"] == str(council.id)
 
@@ -129,7 +125,7 @@ def test_the_intakes_list_shows_places_used(admin_client):
     intake = make_intake(name="Spring 2027", total_places=40)
     make_nomination(intake)
     make_nomination(intake, status=NominationStatus.DECLINED)
-    row = soup(admin_client.get("/admin/intakes/")).select_one("tbody tr")
+    row = parse(admin_client.get("/admin/intakes/")).select_one("tbody tr")
     assert "Spring 2027" in row.get_text()
     assert "1 of 40" in row.get_text()
 

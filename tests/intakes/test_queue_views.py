@@ -1,17 +1,13 @@
 """The programme team's queue of nominations."""
 
 import pytest
-from bs4 import BeautifulSoup
 
 from app.intakes import nominations as lead_services
 from app.intakes.models import NominationStatus
 from app.mail.delivery import deliver_pending
 from tests.factories import make_council, make_intake, make_nomination, make_user
 from tests.intakes.test_services import nominee
-
-
-def soup(response):
-    return BeautifulSoup(response.data, "html.parser")
+from tests.pages import parse
 
 
 def names(page) -> list[str]:
@@ -42,17 +38,17 @@ def test_the_queue_filters_by_intake_council_and_status_and_counts_each_status(a
     make_nomination(spring, worthing, nominee_name="Cat")
     make_nomination(autumn, adur, NominationStatus.DECLINED, created_by=lead, nominee_name="Dan")
 
-    everything = soup(admin_client.get("/admin/nominations/"))
+    everything = parse(admin_client.get("/admin/nominations/"))
     assert sorted(names(everything)) == ["Ann", "Bob", "Cat", "Dan"]
     assert counts(everything)["Submitted"] == "2"
     assert counts(everything)["Declined"] == "1"
 
-    adur_spring = soup(admin_client.get(f"/admin/nominations/?intake={spring.id}&council={adur.id}"))
+    adur_spring = parse(admin_client.get(f"/admin/nominations/?intake={spring.id}&council={adur.id}"))
     assert sorted(names(adur_spring)) == ["Ann", "Bob"]
     assert counts(adur_spring)["Submitted"] == "1"
     assert counts(adur_spring)["Declined"] == "0"
 
-    accepted = soup(admin_client.get(f"/admin/nominations/?intake={spring.id}&status=accepted"))
+    accepted = parse(admin_client.get(f"/admin/nominations/?intake={spring.id}&status=accepted"))
     assert names(accepted) == ["Bob"]
     assert counts(accepted)["Submitted"] == "2"  # counts ignore the status filter
 
@@ -61,10 +57,10 @@ def test_the_queue_pages(admin_client):
     intake = make_intake()
     for n in range(30):
         make_nomination(intake, nominee_name=f"Nominee {n:02d}")
-    first = soup(admin_client.get("/admin/nominations/"))
+    first = parse(admin_client.get("/admin/nominations/"))
     assert len(first.select("tbody tr")) == 25
     assert first.select_one(".govuk-pagination")
-    assert len(soup(admin_client.get("/admin/nominations/?page=2")).select("tbody tr")) == 5
+    assert len(parse(admin_client.get("/admin/nominations/?page=2")).select("tbody tr")) == 5
 
 
 def test_an_offer_to_confirm_shows_first_in_the_queue(admin_client, adur, lead, admin):
@@ -79,11 +75,11 @@ def test_an_offer_to_confirm_shows_first_in_the_queue(admin_client, adur, lead, 
     from app.extensions import db
 
     db.session.commit()
-    page = soup(admin_client.get("/admin/nominations/"))
+    page = parse(admin_client.get("/admin/nominations/"))
     first_row = page.select_one("tbody tr")
     assert "Leo" in first_row.get_text() and "Place offered" in first_row.get_text()
     assert counts(page)["Places offered, to confirm"] == "1"
-    assert names(soup(admin_client.get("/admin/nominations/?status=offered"))) == ["Leo"]
+    assert names(parse(admin_client.get("/admin/nominations/?status=offered"))) == ["Leo"]
 
 
 def test_accepting_several_at_once_emails_each_over_smtp(admin_client, adur, lead, smtp):
@@ -92,7 +88,7 @@ def test_accepting_several_at_once_emails_each_over_smtp(admin_client, adur, lea
     bob = make_nomination(intake, adur, created_by=lead, nominee_name="Bob", email="bob@adur.gov.uk")
     response = admin_client.post("/admin/nominations/?status=submitted", data={"nominations": [ann.id, bob.id], "decision": "accept"})
     assert response.headers["Location"] == "/admin/nominations/?status=submitted"
-    assert "Accepted 2 nominations" in soup(admin_client.get(response.headers["Location"])).get_text()
+    assert "Accepted 2 nominations" in parse(admin_client.get(response.headers["Location"])).get_text()
     assert ann.status is bob.status is NominationStatus.ACCEPTED
     deliver_pending()
     assert sorted(m["Subject"] for m in smtp.to("sarah@adur.gov.uk")) == [
@@ -107,7 +103,7 @@ def test_declining_without_a_reason_keeps_the_selection(admin_client, adur, lead
     intake = make_intake()
     ann = make_nomination(intake, adur, created_by=lead, nominee_name="Ann")
     bob = make_nomination(intake, adur, created_by=lead, nominee_name="Bob")
-    page = soup(admin_client.post("/admin/nominations/", data={"nominations": [ann.id], "decision": "decline"}))
+    page = parse(admin_client.post("/admin/nominations/", data={"nominations": [ann.id], "decision": "decline"}))
     assert page.title.get_text().startswith("Error: ")
     assert "Enter the reason for declining" in page.select_one("#reason-error").get_text()
     assert page.select_one(f"#select-{ann.id}").has_attr("checked")
@@ -118,7 +114,7 @@ def test_declining_without_a_reason_keeps_the_selection(admin_client, adur, lead
 
 def test_deciding_with_nothing_selected_says_so(admin_client):
     make_nomination(make_intake())
-    page = soup(admin_client.post("/admin/nominations/", data={"decision": "accept"}))
+    page = parse(admin_client.post("/admin/nominations/", data={"decision": "accept"}))
     assert "Select at least one nomination" in page.select_one("#nominations-error").get_text()
 
 
@@ -126,19 +122,19 @@ def test_a_decision_one_of_them_cannot_take_changes_none_of_them(admin_client, a
     intake = make_intake()
     ann = make_nomination(intake, adur, created_by=lead, nominee_name="Ann")
     bob = make_nomination(intake, adur, NominationStatus.DECLINED, created_by=lead, nominee_name="Bob")
-    page = soup(admin_client.post("/admin/nominations/", data={"nominations": [ann.id, bob.id], "decision": "waitlist"}))
+    page = parse(admin_client.post("/admin/nominations/", data={"nominations": [ann.id, bob.id], "decision": "waitlist"}))
     assert "Bob has already been declined" in page.select_one("#nominations-error").get_text()
     assert ann.status is NominationStatus.SUBMITTED
 
 
 def test_deciding_one_nomination_from_its_page(admin_client, adur, lead):
     nomination = make_nomination(make_intake(), adur, created_by=lead, nominee_name="Ann")
-    page = soup(admin_client.get(f"/admin/nominations/{nomination.id}"))
+    page = parse(admin_client.get(f"/admin/nominations/{nomination.id}"))
     assert [i["value"] for i in page.select("input[name=decision]")] == ["accept", "waitlist", "decline"]
-    refused = soup(admin_client.post(f"/admin/nominations/{nomination.id}/decide", data={"decision": "decline"}))
+    refused = parse(admin_client.post(f"/admin/nominations/{nomination.id}/decide", data={"decision": "decline"}))
     assert "Enter the reason for declining" in refused.select_one("#reason-error").get_text()
     admin_client.post(f"/admin/nominations/{nomination.id}/decide", data={"decision": "decline", "reason": "No budget"})
-    page = soup(admin_client.get(f"/admin/nominations/{nomination.id}"))
+    page = parse(admin_client.get(f"/admin/nominations/{nomination.id}"))
     assert "Declined Ann" in page.get_text()
     assert "No budget" in page.select_one(".govuk-summary-list").get_text()
     assert "Declined" in page.select_one("table").get_text()  # the history
@@ -151,14 +147,14 @@ def test_the_programme_team_approves_a_substitution_from_the_nomination_page(adm
     from app.extensions import db
 
     db.session.commit()
-    assert names(soup(admin_client.get("/admin/nominations/?status=substitution"))) == ["Amira Hassan"]
-    page = soup(admin_client.get(f"/admin/nominations/{original.id}"))
+    assert names(parse(admin_client.get("/admin/nominations/?status=substitution"))) == ["Amira Hassan"]
+    page = parse(admin_client.get(f"/admin/nominations/{original.id}"))
     assert "kim@adur.gov.uk" in page.get_text()
-    refused = soup(admin_client.post(f"/admin/nominations/{original.id}/substitution", data={"substitution-decision": "decline"}))
+    refused = parse(admin_client.post(f"/admin/nominations/{original.id}/substitution", data={"substitution-decision": "decline"}))
     assert "Enter the reason for declining the substitution" in refused.select_one("#substitution-reason-error").get_text()
     response = admin_client.post(f"/admin/nominations/{original.id}/substitution", data={"substitution-decision": "approve"})
     assert response.status_code == 302
-    page = soup(admin_client.get(response.headers["Location"]))
+    page = parse(admin_client.get(response.headers["Location"]))
     assert page.h1.get_text() == "Kim Lee"
     assert "Kim Lee has been given the place of Amira Hassan" in page.get_text()
     assert original.status is NominationStatus.WITHDRAWN
@@ -171,7 +167,7 @@ def test_the_queue_takes_the_same_number_of_queries_for_5_or_50_nominations(admi
     def queue_queries() -> tuple[int, int]:
         admin_client.get("/admin/nominations/")  # the signed-in user is loaded the same way each time
         with count_queries() as counter:
-            page = soup(admin_client.get("/admin/nominations/?status=submitted"))
+            page = parse(admin_client.get("/admin/nominations/?status=submitted"))
         return counter.count, len(page.select("tbody tr"))
 
     for n in range(5):
