@@ -9,7 +9,7 @@ from flask_sqlalchemy.pagination import SelectPagination
 from app import access
 from app.assessments import marking
 from app.assessments.assignments import submissions_of
-from app.assessments.blueprint import bp
+from app.assessments import bp
 from app.assessments.forms import mark_form
 from app.assessments.gradebook import gradebook as make_gradebook
 from app.assessments.models import Submission, SubmissionStatus

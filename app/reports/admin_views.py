@@ -12,7 +12,7 @@ from app.intakes.models import Intake
 from app.intakes.services import intakes_newest_first
 from app.reports import intake as intake_report
 from app.reports import overview
-from app.reports.blueprint import bp
+from app.reports import bp
 from app.reports.figures import by_cohort, outcomes
 from app.paging import paginate_rows
 

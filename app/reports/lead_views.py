@@ -11,7 +11,7 @@ from app.exports import csv_response
 from app.extensions import db
 from app.intakes.models import Intake, Nomination
 from app.reports import people
-from app.reports.blueprint import bp
+from app.reports import bp
 from app.timeutil import utcnow
 
 

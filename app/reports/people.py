@@ -17,6 +17,7 @@ from app.extensions import db
 from app.intakes.models import Intake, Nomination
 from app.intakes.services import Places, places_for
 from app.reports.progress import certificates_for, lessons_read
+from app.urls import absolute_url
 
 CURRENT = (EnrolmentStatus.ACTIVE, EnrolmentStatus.COMPLETED)
 
@@ -127,8 +128,6 @@ PEOPLE_HEADER = [
 
 def people_rows(rows: list[Nominee]) -> list[list]:
     """The lead's people as spreadsheet rows, the same figures the page shows."""
-    from app.urls import absolute_url
-
     out = []
     for row in rows:
         n, certificate = row.nomination, row.certificate

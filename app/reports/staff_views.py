@@ -10,7 +10,7 @@ from app.cohorts.loading import load_cohort
 from app.exports import csv_response
 from app.reports import cohort as service
 from app.exports import file_name
-from app.reports.blueprint import bp
+from app.reports import bp
 from app.paging import paginate_list
 from app.timeutil import utcnow
 

@@ -7,7 +7,7 @@ from flask_login import current_user
 
 from app import access
 from app.assessments import assignments, quizzes
-from app.assessments.blueprint import bp
+from app.assessments import bp
 from app.assessments.forms import AssignmentForm, question_field_name, quiz_form
 from app.assessments.marking import may_see
 from app.assessments.models import QuizAttempt, Submission
