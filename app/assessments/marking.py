@@ -17,7 +17,7 @@ from app.assessments.models import Judgement, Outcome, Submission, SubmissionSta
 from app.assessments.services import AssessmentError
 from app.audit.services import record
 from app.auth.models import Role, User
-from app.cohorts.models import Cohort, Enrolment, EnrolmentStatus, cohort_facilitator
+from app.cohorts.models import Cohort, Enrolment, cohort_facilitator
 from app.courses.models import Assessment, AssessmentKind, CourseVersion, Module
 from app.extensions import db
 from app.signals import progress_recorded
@@ -25,7 +25,6 @@ from app.mail.services import queue_email
 from app.timeutil import format_datetime, utcnow
 from app.urls import absolute_url
 
-PLACED = (EnrolmentStatus.ACTIVE, EnrolmentStatus.COMPLETED)
 
 
 class MarkingConflict(AssessmentError):
@@ -39,7 +38,7 @@ def author_enrolment(submission: Submission) -> Enrolment | None:
         .join(Cohort, Cohort.id == Enrolment.cohort_id)
         .where(
             Enrolment.user_id == submission.user_id,
-            Enrolment.status.in_(PLACED),
+            Enrolment.is_placed,
             Cohort.course_version_id == submission.assessment.module.version_id,
         )
         .order_by(Enrolment.joined_at.desc())
@@ -106,7 +105,7 @@ def queue(user, filters: QueueFilter):
         .join(User, User.id == Submission.user_id)
         .join(Assessment, Assessment.id == Submission.assessment_id)
         .join(Module, Module.id == Assessment.module_id)
-        .join(Enrolment, and_(Enrolment.user_id == Submission.user_id, Enrolment.status.in_(PLACED)))
+        .join(Enrolment, and_(Enrolment.user_id == Submission.user_id, Enrolment.is_placed))
         .join(Cohort, and_(Cohort.id == Enrolment.cohort_id, Cohort.course_version_id == Module.version_id))
         .order_by(Submission.submitted_at, Submission.id)
     )

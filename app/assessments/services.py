@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import contains_eager
 
 from app.assessments.models import QuizAttempt, Submission, SubmissionStatus
-from app.cohorts.models import Cohort, Enrolment, EnrolmentStatus
+from app.cohorts.models import Cohort, Enrolment
 from app.courses.models import Assessment, AssessmentKind, Module
 from app.errors import DomainError
 from app.extensions import db
@@ -105,7 +105,7 @@ def enrolment_for(user, version_id: int) -> Enrolment | None:
         .where(
             Enrolment.user_id == user.id,
             Cohort.course_version_id == version_id,
-            Enrolment.status.in_([EnrolmentStatus.ACTIVE, EnrolmentStatus.COMPLETED]),
+            Enrolment.is_placed,
         )
         .order_by(Enrolment.joined_at.desc())
         .limit(1)

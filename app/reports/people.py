@@ -10,7 +10,7 @@ from sqlalchemy import and_, func, or_, select
 from app.certificates.completion import Completion, completions_for
 from app.certificates.models import Certificate
 from app.cohorts.attendance import AttendanceFigure, figures_for
-from app.cohorts.models import Cohort, Enrolment, EnrolmentStatus
+from app.cohorts.models import Cohort, Enrolment
 from app.councils.models import Council
 from app.courses.services import Progress
 from app.extensions import db
@@ -19,7 +19,6 @@ from app.intakes.services import Places, places_for
 from app.reports.progress import certificates_for, lessons_read
 from app.urls import absolute_url
 
-CURRENT = (EnrolmentStatus.ACTIVE, EnrolmentStatus.COMPLETED)
 
 
 def nominations_of(council: Council, intake_id: int | None = None):
@@ -91,7 +90,7 @@ def _enrolments(nominations: list[Nomination]) -> dict[int, Enrolment]:
         if nomination_id is None:
             continue
         current = chosen.get(nomination_id)
-        if current is None or enrolment.status in CURRENT or current.status not in CURRENT:
+        if current is None or enrolment.is_placed or not current.is_placed:
             chosen[nomination_id] = enrolment
     return chosen
 
