@@ -43,7 +43,8 @@ class AssessmentState(enum.StrEnum):
         return self.value.replace("_", " ").capitalize()
 
     @property
-    def tag_class(self) -> str:
+    def tag_colour(self) -> str:
+        """The govuk-tag colour class this state shows in."""
         return {
             "not_started": "govuk-tag--grey", "in_progress": "govuk-tag--light-blue",
             "attempted": "govuk-tag--yellow", "passed": "govuk-tag--green", "draft": "govuk-tag--light-blue",

@@ -70,6 +70,11 @@ class Certificate(db.Model):
         return "valid"
 
     @property
+    def tag_colour(self) -> str:
+        """The govuk-tag colour class its state shows in on the people report."""
+        return "govuk-tag--red" if self.state == "revoked" else "govuk-tag--grey"
+
+    @property
     def filename(self) -> str:
         """The PDF's download name."""
         return f"certificate-{slug(self.context['participant_name'])}-{self.code}.pdf"
