@@ -25,7 +25,11 @@ def overview_page():
     reports = overview.intake_reports(page.items)
     programme = overview.programme_report()
     return render_template(
-        "reports/overview.html", page=page, reports=reports, programme=programme, overview=overview,
+        "reports/overview.html", page=page, reports=reports, programme=programme,
+        take_up_chart=overview.take_up_chart(programme), places_chart=overview.places_chart(reports),
+        places_header=overview.PLACES_HEADER, places_rows=overview.places_rows(reports),
+        rates_chart=overview.intake_rates_chart(reports),
+        outcomes_header=overview.OUTCOMES_HEADER, outcomes_rows=overview.outcomes_rows(reports),
     )
 
 
@@ -67,7 +71,12 @@ def intake_page(intake_id):
     results = outcomes(by_cohort([cohort.id for cohort in page.items]))
     return render_template(
         "reports/intake.html", intake=intake, report=report, page=page, results=results,
-        totals=intake_report.places_totals(intake), views=intake_report, overview=overview,
+        totals=intake_report.places_totals(intake),
+        nominations_chart=intake_report.nominations_chart(report),
+        nominations_header=intake_report.NOMINATIONS_HEADER, nominations_rows=intake_report.nomination_rows(report),
+        fill_chart=intake_report.fill_chart(page.items, results),
+        rates_chart=intake_report.cohort_rates_chart(page.items, results),
+        cohorts_header=intake_report.COHORTS_HEADER, cohorts_rows=intake_report.cohort_rows(page.items, results),
     )
 
 
@@ -100,7 +109,8 @@ def intake_councils(intake_id):
     page = paginate_rows(intake_report.council_places(intake), per_page=25)
     return render_template(
         "reports/councils.html", intake=intake, page=page, totals=intake_report.places_totals(intake),
-        views=intake_report,
+        councils_chart=intake_report.councils_chart(page.items), header=intake_report.COUNCILS_HEADER,
+        rows=intake_report.council_rows(page.items),
     )
 
 

@@ -37,7 +37,8 @@ def cohort_dashboard(cohort_id):
     page = paginate_list(service.chosen_rows(board, show, sort, order), per_page=50)
     return render_template(
         "reports/cohort.html", cohort=cohort, board=board, page=page, show=show, sort=sort, order=order,
-        service=service,
+        flag_counts=[(flag.label, board.count(flag)) for flag in service.Flag], show_options=service.SHOW,
+        first_order=service.FIRST_ORDER, order_words=service.ORDER_WORDS, inactive_days=service.INACTIVE_DAYS,
     )
 
 
