@@ -13,6 +13,8 @@ from dataclasses import dataclass
 
 from sqlalchemy import func, select
 
+from app.auth.models import User
+from app.certificates.models import Certificate
 from app.assessments.services import required_assessments, statuses_for
 from app.certificates.services import issue_certificate, issue_many
 from app.cohorts.attendance import figures_for
@@ -135,7 +137,7 @@ def completion_for(enrolment: Enrolment) -> Completion:
     return completions_for([enrolment])[enrolment.id]
 
 
-def complete_if_done(enrolment: Enrolment, *, actor=None):
+def complete_if_done(enrolment: Enrolment, *, actor: User | None = None) -> Certificate | None:
     """Issue the certificate the moment the last criterion is met; the certificate or None."""
     if enrolment.status is not EnrolmentStatus.ACTIVE or not completion_for(enrolment).complete:
         return None
@@ -143,7 +145,7 @@ def complete_if_done(enrolment: Enrolment, *, actor=None):
 
 
 @progress_recorded.connect
-def complete_all_done(sender=None, *, enrolments: list[Enrolment], actor=None) -> list:
+def complete_all_done(sender: object = None, *, enrolments: list[Enrolment], actor: User | None = None) -> list[Certificate]:
     """complete_if_done for many enrolments at once; run on every `progress_recorded`."""
     active = [e for e in enrolments if e.status is EnrolmentStatus.ACTIVE]
     done = completions_for(active)

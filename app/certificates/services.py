@@ -35,6 +35,7 @@ class CertificateError(DomainError):
 
 
 def valid_certificate(enrolment: Enrolment) -> Certificate | None:
+    """The enrolment's certificate that stands, if it has one."""
     return db.session.scalar(
         select(Certificate).where(
             Certificate.enrolment_id == enrolment.id,
@@ -44,6 +45,7 @@ def valid_certificate(enrolment: Enrolment) -> Certificate | None:
 
 
 def find_by_code(typed: str) -> Certificate | None:
+    """The certificate with the code as typed (any case or spacing), if there is one."""
     code = normalise_code(typed)
     if code is None:
         return None
@@ -102,7 +104,7 @@ def _send(certificate: Certificate, enrolment: Enrolment, pdf: bytes) -> None:
     )
 
 
-def issue_certificate(enrolment: Enrolment, *, actor=None) -> Certificate:
+def issue_certificate(enrolment: Enrolment, *, actor: User | None = None) -> Certificate:
     """The enrolment's valid certificate, issued now if it has none. Idempotent under races."""
     existing = valid_certificate(enrolment)
     if existing is not None:
@@ -111,7 +113,7 @@ def issue_certificate(enrolment: Enrolment, *, actor=None) -> Certificate:
     return _store(enrolment, context, render_pdf(context), actor) or valid_certificate(enrolment)
 
 
-def issue_many(enrolments: list[Enrolment], *, actor) -> list[Certificate]:
+def issue_many(enrolments: list[Enrolment], *, actor: User | None) -> list[Certificate]:
     """Issue certificates for many enrolments, rendering on every core at once."""
     todo = [e for e in enrolments if valid_certificate(e) is None]
     if not todo:
@@ -125,7 +127,8 @@ def issue_many(enrolments: list[Enrolment], *, actor) -> list[Certificate]:
     return [certificate for certificate in stored if certificate is not None]
 
 
-def revoke(certificate: Certificate, *, actor, reason: str) -> None:
+def revoke(certificate: Certificate, *, actor: User, reason: str) -> None:
+    """Revoke a valid certificate, with the reason the verification page gives."""
     if certificate.state != "valid":
         raise CertificateError("Only a valid certificate can be revoked", field="reason")
     certificate.revoked_at = utcnow()
@@ -136,7 +139,7 @@ def revoke(certificate: Certificate, *, actor, reason: str) -> None:
     record(actor, "certificate.revoked", certificate, {"code": certificate.code, "reason": reason.strip()})
 
 
-def reissue(certificate: Certificate, *, actor, name: str) -> Certificate:
+def reissue(certificate: Certificate, *, actor: User, name: str) -> Certificate:
     """A new certificate with a new code (a corrected name, say); the old one is superseded."""
     if certificate.state != "valid":
         raise CertificateError("Only a valid certificate can be reissued", field="name")
