@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import Select, and_, func, or_, select
 
 from app.certificates.completion import Completion, completions_for
 from app.certificates.models import Certificate
@@ -21,7 +21,7 @@ from app.urls import absolute_url
 
 
 
-def nominations_of(council: Council, intake_id: int | None = None):
+def nominations_of(council: Council, intake_id: int | None = None) -> Select:
     """A select of the council's nominations, newest intake first, then by name."""
     statement = (
         select(Nomination)
@@ -32,6 +32,11 @@ def nominations_of(council: Council, intake_id: int | None = None):
     if intake_id is not None:
         statement = statement.where(Nomination.intake_id == intake_id)
     return statement
+
+
+def nominations_list(council: Council, intake_id: int | None = None) -> list[Nomination]:
+    """The council's nominations, in the order of `nominations_of`."""
+    return list(db.session.scalars(nominations_of(council, intake_id)))
 
 
 def intakes_of(council: Council, now: datetime) -> list[Intake]:

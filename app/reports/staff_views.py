@@ -7,11 +7,10 @@ from flask import render_template, request
 from app import access
 from app.auth.models import Role
 from app.cohorts.loading import load_cohort
-from app.exports import csv_response
-from app.reports import cohort as service
-from app.exports import file_name
-from app.reports import bp
+from app.exports import csv_response, file_name
 from app.paging import paginate_list
+from app.reports import bp
+from app.reports import cohort as service
 from app.timeutil import utcnow
 
 
