@@ -20,8 +20,8 @@ from app.auth.models import Role, User
 from app.cohorts.models import Cohort, Enrolment, cohort_facilitator
 from app.courses.models import Assessment, AssessmentKind, CourseVersion, Module
 from app.extensions import db
-from app.signals import progress_recorded
 from app.mail.services import queue_email
+from app.signals import progress_recorded
 from app.timeutil import format_datetime, utcnow
 from app.urls import absolute_url
 

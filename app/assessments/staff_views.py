@@ -16,8 +16,8 @@ from app.assessments.services import AssessmentError
 from app.auth.models import STAFF
 from app.cohorts.loading import load_cohort
 from app.courses.views import Reading
-from app.exports import csv_response
 from app.errors import show_error
+from app.exports import csv_response
 from app.extensions import db
 from app.paging import paginate_rows
 

@@ -10,11 +10,11 @@ from app.auth.models import Role
 from app.certificates import bp, services
 from app.certificates.codes import normalise_code
 from app.certificates.forms import CheckPdfForm, ReissueForm, RevokeForm, VerifyCodeForm
-from app.certificates.models import Certificate
-from app.cohorts.models import Enrolment
 from app.certificates.completion import completion_for
-from app.cohorts.services import current_enrolment
+from app.certificates.models import Certificate
 from app.cohorts.loading import load_cohort
+from app.cohorts.models import Enrolment
+from app.cohorts.services import current_enrolment
 from app.errors import show_error
 from app.extensions import db, limiter
 from app.forms import ConfirmForm
