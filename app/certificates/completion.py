@@ -13,6 +13,10 @@ from dataclasses import dataclass
 
 from sqlalchemy import func, select
 
+from app.auth.models import User
+from app.certificates.models import Certificate
+from app.assessments.services import required_assessments, statuses_for
+from app.certificates.services import issue_certificate, issue_many
 from app.cohorts.attendance import figures_for
 from app.cohorts.models import Attendance, Enrolment, EnrolmentStatus, LiveSession
 from app.courses.models import Lesson, LessonProgress, Module
@@ -75,8 +79,6 @@ def _lesson_criteria(enrolments: list[Enrolment]) -> dict[int, list[Criterion]]:
 
 def _assessment_criteria(enrolments: list[Enrolment]) -> dict[int, list[Criterion]]:
     """Per enrolment, one criterion per required assessment: passed or not. A query per course version."""
-    from app.assessments.services import required_assessments, statuses_for
-
     statuses = statuses_for(enrolments)
     required = {version_id: required_assessments(version_id) for version_id in {e.cohort.course_version_id for e in enrolments}}
     criteria = {}
@@ -131,23 +133,20 @@ def completions_for(enrolments: list[Enrolment]) -> dict[int, Completion]:
 
 
 def completion_for(enrolment: Enrolment) -> Completion:
+    """The completion checklist of one enrolment."""
     return completions_for([enrolment])[enrolment.id]
 
 
-def complete_if_done(enrolment: Enrolment, *, actor=None):
+def complete_if_done(enrolment: Enrolment, *, actor: User | None = None) -> Certificate | None:
     """Issue the certificate the moment the last criterion is met; the certificate or None."""
-    from app.certificates.services import issue_certificate
-
     if enrolment.status is not EnrolmentStatus.ACTIVE or not completion_for(enrolment).complete:
         return None
     return issue_certificate(enrolment, actor=actor)
 
 
 @progress_recorded.connect
-def complete_all_done(sender=None, *, enrolments: list[Enrolment], actor=None) -> list:
+def complete_all_done(sender: object = None, *, enrolments: list[Enrolment], actor: User | None = None) -> list[Certificate]:
     """complete_if_done for many enrolments at once; run on every `progress_recorded`."""
-    from app.certificates.services import issue_certificate
-
     active = [e for e in enrolments if e.status is EnrolmentStatus.ACTIVE]
     done = completions_for(active)
     return [issue_certificate(e, actor=actor) for e in active if done[e.id].complete]
@@ -156,8 +155,6 @@ def complete_all_done(sender=None, *, enrolments: list[Enrolment], actor=None) -
 def sweep(batch: int = 500) -> dict[str, int]:
     """The periodic catch-up: issue any certificate that was earned but missed (a crash
     between the last criterion and the certificate, say), rendering on every core."""
-    from app.certificates.services import issue_many
-
     active = db.session.scalars(
         select(Enrolment).where(Enrolment.status == EnrolmentStatus.ACTIVE).order_by(Enrolment.id)
     ).all()
