@@ -3,17 +3,17 @@
 import json
 from datetime import datetime, time, timedelta
 
-from flask import Blueprint, render_template, request
+from flask import render_template, request
 from sqlalchemy import func, select
 
 from app import access
+from app.audit import bp
 from app.audit.models import AuditEvent
 from app.auth.models import Role, User
 from app.extensions import db
 from app.exports import csv_response
 from app.timeutil import format_datetime, to_utc
 
-bp = Blueprint("audit", __name__, url_prefix="/admin/audit")
 
 
 def _parse_day(text: str):

@@ -1,10 +1,11 @@
 """Signing in and out, invitations, password resets and changes."""
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_user, logout_user
 from sqlalchemy import select
 
 from app import access
+from app.auth import bp
 from app.auth import services
 from app.auth.forms import (
     ChangePasswordForm,
@@ -18,7 +19,6 @@ from app.councils.models import Council
 from app.extensions import db, limiter
 from app.forms import ConfirmForm
 
-bp = Blueprint("auth", __name__)
 
 
 def _submitted_email() -> str:
