@@ -4,6 +4,7 @@ from datetime import UTC, datetime
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
+from wtforms import SelectChoice
 from sqlalchemy import select, text
 
 from app import access
@@ -33,7 +34,7 @@ def preferences():
     kinds = optional_kinds_for(current_user)
     staff = current_user.has_role(Role.FACILITATOR)
     form = PreferencesForm()
-    form.wanted.choices = [(k.name, k.label) for k in kinds]
+    form.wanted.choices = [SelectChoice(k.name, k.label) for k in kinds]
     current = services.preferences_for(current_user)
     if request.method == "GET":
         form.wanted.data = [k.name for k in kinds if k.name not in current.opted_out]
