@@ -12,7 +12,7 @@ from app.auth.models import User
 from app.extensions import db
 from app.mail.models import OutboxMessage
 from app.mail.services import queue_email
-from app.reminders import assignments, planners  # noqa: F401 - they register every kind
+from app.reminders import assignment_planners, planners  # noqa: F401 - they register every kind
 from app.reminders.kinds import DIGEST, KINDS, ReminderKind
 from app.reminders.models import ReminderPreferences
 from app.urls import absolute_url
