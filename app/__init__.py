@@ -93,22 +93,35 @@ def init_jinja(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
+    """Each domain package's one blueprint (a package's __init__.py holds it)."""
     from app.assessments import bp as assessments_bp
-    from app.audit.views import bp as audit_bp
-    from app.auth.views import bp as auth_bp
+    from app.audit import bp as audit_bp
+    from app.auth import bp as auth_bp
     from app.certificates import bp as certificates_bp
     from app.cohorts.blueprint import bp as cohorts_bp
     from app.councils import bp as councils_bp
     from app.courses.staff_views import bp as courses_bp
     from app.courses.views import bp as learning_bp
     from app.intakes import bp as intakes_bp
-    from app.main.views import bp as main_bp
-    from app.reminders.views import bp as reminders_bp
+    from app.mail import bp as mail_bp
+    from app.main import bp as main_bp
+    from app.reminders import bp as reminders_bp
     from app.reports import bp as reports_bp
 
     for blueprint in (
-        main_bp, auth_bp, councils_bp, reminders_bp, audit_bp, courses_bp, learning_bp, intakes_bp,
-        cohorts_bp, certificates_bp, assessments_bp, reports_bp,
+        main_bp,  # the home page, information pages, the health check
+        auth_bp,  # signing in, invitations, passwords, people
+        councils_bp,  # the councils register
+        courses_bp,  # courses as content: importing, previewing
+        learning_bp,  # a participant's reading of the course
+        intakes_bp,  # intakes, nominations and the programme team's decisions
+        cohorts_bp,  # cohorts, live sessions, registers, calendars
+        assessments_bp,  # quizzes, assignments, marking, gradebooks
+        certificates_bp,  # completion, certificates and their verification
+        reports_bp,  # dashboards and exports
+        reminders_bp,  # reminder preferences and the scheduler page
+        mail_bp,  # the outbox
+        audit_bp,  # the audit log
     ):
         app.register_blueprint(blueprint)
 

@@ -6,10 +6,19 @@ import sys
 from pathlib import Path
 
 import click
-from flask import Flask
+from flask import Flask, current_app
 from flask.cli import AppGroup
 
+from app.auth.models import Role, RoleGrant, User
+from app.auth.services import AccountError, find_user_by_email, normalise_email, set_password
+from app.councils.services import import_councils as run_import
+from app.courses.cli import courses
+from app.demo import DEMO_PASSWORD, load
 from app.extensions import db
+from app.mail.delivery import deliver_pending
+from app.reminders.scheduler import run_forever
+from app.reminders.services import plan_reminders
+from app.timeutil import utcnow
 
 users = AppGroup("users", help="Manage accounts.")
 councils = AppGroup("councils", help="The councils register.")
@@ -24,9 +33,6 @@ scheduler = AppGroup("scheduler", help="Scheduled jobs.")
 @click.password_option()
 def create_admin(email: str, name: str, password: str) -> None:
     """Create a programme admin who can sign in at once."""
-    from app.auth.models import Role, RoleGrant, User
-    from app.auth.services import AccountError, find_user_by_email, normalise_email, set_password
-
     if find_user_by_email(email):
         raise click.ClickException(f"{email} already has an account")
     user = User(email=normalise_email(email), name=name, grants=[RoleGrant(role=Role.ADMIN)])
@@ -43,8 +49,6 @@ def create_admin(email: str, name: str, password: str) -> None:
 @click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 def import_councils(path: Path) -> None:
     """Import the signatories register from a CSV file (all rows or none)."""
-    from app.councils.services import import_councils as run_import
-
     report = run_import(path.read_text(encoding="utf-8-sig"))
     if not report.ok:
         db.session.rollback()
@@ -61,8 +65,6 @@ def import_councils(path: Path) -> None:
 @demo.command("load")
 def load_demo() -> None:
     """Load demonstration data (safe to run again) and print the demo logins."""
-    from app.demo import DEMO_PASSWORD, load
-
     logins = load()
     db.session.commit()
     click.echo("\nDemo logins (password for all: %s)" % DEMO_PASSWORD)
@@ -73,9 +75,6 @@ def load_demo() -> None:
 @mail.command("plan")
 def plan() -> None:
     """Plan every reminder now due into the outbox."""
-    from app.reminders.services import plan_reminders
-    from app.timeutil import utcnow
-
     counts = plan_reminders(utcnow())
     db.session.commit()
     click.echo(", ".join(f"{count} {kind}" for kind, count in counts.items()) or "nothing due")
@@ -84,8 +83,6 @@ def plan() -> None:
 @mail.command("deliver")
 def deliver() -> None:
     """Send what is due in the outbox now."""
-    from app.mail.delivery import deliver_pending
-
     counts = deliver_pending()
     click.echo(", ".join(f"{count} {outcome}" for outcome, count in counts.items()))
 
@@ -93,15 +90,9 @@ def deliver() -> None:
 @scheduler.command("run")
 def run_scheduler() -> None:
     """Run the scheduled jobs in the foreground; extra processes wait as stand-bys."""
-    from flask import current_app
-
-    from app.reminders.scheduler import run_forever
-
     run_forever(current_app._get_current_object())
 
 
 def register(app: Flask) -> None:
-    from app.courses.cli import courses
-
     for group in (users, councils, courses, demo, mail, scheduler):
         app.cli.add_command(group)

@@ -1,12 +1,15 @@
-"""Writing audit events."""
+"""Writing audit events, and finding them again."""
 
 from __future__ import annotations
 
+from datetime import date, datetime, time, timedelta
 from typing import Any
+
+from sqlalchemy import Select, func, select
 
 from app.audit.models import AuditEvent
 from app.extensions import db
-from app.timeutil import utcnow
+from app.timeutil import to_utc, utcnow
 
 
 def record(actor, action: str, obj, changes: dict[str, Any] | None = None) -> AuditEvent:
@@ -24,3 +27,49 @@ def record(actor, action: str, obj, changes: dict[str, Any] | None = None) -> Au
     )
     db.session.add(event)
     return event
+
+
+def _parse_day(text: str) -> date | None:
+    try:
+        return datetime.strptime(text, "%Y-%m-%d").date()
+    except ValueError:
+        return None
+
+
+def filtered_events(args) -> tuple[Select, dict, dict]:
+    """A select of events matching the filters, the filters as understood, and any errors."""
+    # cycle: app.auth loads its views, whose services import this module's record()
+    from app.auth.models import User
+
+    statement = select(AuditEvent).order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
+    filters = {key: args.get(key, "").strip() for key in ("person", "action", "object", "from", "to")}
+    errors = {}
+    if filters["person"]:
+        like = f"%{filters['person'].lower()}%"
+        statement = statement.join(User, User.id == AuditEvent.actor_id).where(
+            func.lower(User.name).like(like) | User.email.like(like)
+        )
+    if filters["action"]:
+        statement = statement.where(AuditEvent.action.like(f"{filters['action']}%"))
+    if filters["object"]:
+        kind, _, number = filters["object"].partition(":")
+        statement = statement.where(func.lower(AuditEvent.object_type) == kind.lower())
+        if number.isdigit():
+            statement = statement.where(AuditEvent.object_id == int(number))
+    days = {}
+    for key in ("from", "to"):
+        if filters[key]:
+            days[key] = _parse_day(filters[key])
+            if days[key] is None:
+                errors[key] = "Enter a date like 2027-03-14"
+    if days.get("from"):
+        statement = statement.where(AuditEvent.at >= to_utc(datetime.combine(days["from"], time.min)))
+    if days.get("to"):
+        next_day = datetime.combine(days["to"] + timedelta(days=1), time.min)
+        statement = statement.where(AuditEvent.at < to_utc(next_day))
+    return statement, filters, errors
+
+
+def actions_recorded() -> list[str]:
+    """Every action the log holds, in order, for the filter's suggestions."""
+    return list(db.session.scalars(select(AuditEvent.action).distinct().order_by(AuditEvent.action)).all())

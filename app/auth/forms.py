@@ -8,7 +8,7 @@ from govuk_frontend_wtf.wtforms_widgets import (
     GovSubmitInput,
     GovTextInput,
 )
-from wtforms import EmailField, PasswordField, SelectField, SelectMultipleField, StringField, SubmitField
+from wtforms import EmailField, PasswordField, SelectChoice, SelectField, SelectMultipleField, StringField, SubmitField
 from wtforms.validators import Email, EqualTo, InputRequired, Length
 
 from app.auth.models import Role
@@ -68,7 +68,7 @@ class InviteForm(FlaskForm):
     email = EmailField("Work email address", validators=EMAIL_VALIDATORS, widget=GovTextInput())
     roles = SelectMultipleField(
         "Roles",
-        choices=[(role.value, role.label) for role in Role],
+        choices=[SelectChoice(role.value, role.label) for role in Role],
         validators=[InputRequired(message="Choose at least one role")],
         widget=GovCheckboxesInput(),
     )

@@ -11,9 +11,11 @@ from flask import current_app
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import select
 from werkzeug.security import check_password_hash, generate_password_hash
+from wtforms import SelectChoice
 
 from app.audit.services import record
 from app.auth.models import COUNCIL_ROLES, Role, RoleGrant, User
+from app.councils.models import Council
 from app.errors import DomainError
 from app.extensions import db
 from app.mail.services import queue_email
@@ -193,3 +195,18 @@ def request_password_reset(email: str) -> None:
         user=user,
         context={"link": link, "hours": current_app.config["PASSWORD_RESET_MAX_AGE_HOURS"]},
     )
+
+
+def people_page(query: str, per_page: int = 25):
+    """One page of everyone with an account, by name, matching `query` in name or email."""
+    statement = select(User).order_by(User.name)
+    if query:
+        like = f"%{query.lower()}%"
+        statement = statement.where(db.func.lower(User.name).like(like) | User.email.like(like))
+    return db.paginate(statement, per_page=per_page, error_out=False)
+
+
+def council_choices() -> list[SelectChoice]:
+    """The invitation form's council options: none, then every council by name."""
+    councils = db.session.execute(select(Council.id, Council.name).order_by(Council.name)).all()
+    return [SelectChoice("", "Not linked to a council")] + [SelectChoice(str(i), n) for i, n in councils]

@@ -1,10 +1,10 @@
 """Signing in and out, invitations, password resets and changes."""
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_user, logout_user
-from sqlalchemy import select
 
 from app import access
+from app.auth import bp
 from app.auth import services
 from app.auth.forms import (
     ChangePasswordForm,
@@ -13,12 +13,11 @@ from app.auth.forms import (
     LoginForm,
     NewPasswordForm,
 )
-from app.auth.models import Role, User
+from app.auth.models import Role
 from app.councils.models import Council
 from app.extensions import db, limiter
+from app.errors import show_error
 from app.forms import ConfirmForm
-
-bp = Blueprint("auth", __name__)
 
 
 def _submitted_email() -> str:
@@ -92,7 +91,8 @@ def _token_password_page(token: str, purpose: str, template: str):
         try:
             services.accept_token(token, purpose, form.password.data)
         except services.AccountError as error:
-            form.password.errors.append(str(error))
+            db.session.rollback()
+            show_error(form, error, default="password")
         else:
             db.session.commit()
             logout_user()
@@ -123,7 +123,8 @@ def change_password():
         try:
             services.change_password(current_user, form.current_password.data, form.password.data)
         except services.AccountError as error:
-            getattr(form, error.field).errors.append(str(error))
+            db.session.rollback()
+            show_error(form, error, default="current_password")
         else:
             db.session.commit()
             flash("Your password has been changed")
@@ -136,11 +137,7 @@ def change_password():
 def people():
     """Everyone with an account, searchable."""
     query = request.args.get("q", "").strip()
-    statement = select(User).order_by(User.name)
-    if query:
-        like = f"%{query.lower()}%"
-        statement = statement.where(db.func.lower(User.name).like(like) | User.email.like(like))
-    page = db.paginate(statement, per_page=25, error_out=False)
+    page = services.people_page(query)
     return render_template("auth/people.html", page=page, query=query)
 
 
@@ -149,8 +146,7 @@ def people():
 def invite():
     """Invite a person: they receive a link to set their password."""
     form = InviteForm()
-    councils = db.session.execute(select(Council.id, Council.name).order_by(Council.name)).all()
-    form.council.choices = [("", "Not linked to a council")] + [(str(i), n) for i, n in councils]
+    form.council.choices = services.council_choices()
     if request.method == "GET" and request.args.get("council"):
         form.council.data = request.args["council"]
         form.roles.data = [Role.COUNCIL_LEAD.value]
@@ -165,7 +161,8 @@ def invite():
                 council=council,
             )
         except services.AccountError as error:
-            getattr(form, error.field).errors.append(str(error))
+            db.session.rollback()
+            show_error(form, error, default="email")
         else:
             db.session.commit()
             flash(f"Invitation sent to {user.email}")

@@ -6,10 +6,12 @@ import uuid
 from dataclasses import dataclass
 
 from flask import render_template
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from app.extensions import db
-from app.mail.models import OutboxAttachment, OutboxMessage
+from app.mail.models import OutboxAttachment, OutboxMessage, OutboxStatus
+from app.timeutil import utcnow
 
 
 @dataclass(frozen=True)
@@ -61,3 +63,33 @@ def queue_email(
     except IntegrityError:
         return None
     return message
+
+
+def outbox_page(status: str, kind: str, per_page: int = 50):
+    """One page of the outbox, newest first, filtered by status and kind."""
+    statement = select(OutboxMessage).order_by(OutboxMessage.id.desc())
+    if status in OutboxStatus.__members__.values():
+        statement = statement.where(OutboxMessage.status == status)
+    if kind:
+        statement = statement.where(OutboxMessage.kind == kind)
+    return db.paginate(statement, per_page=per_page, error_out=False)
+
+
+def status_counts() -> dict[str, int]:
+    """How many messages the outbox holds in each status."""
+    return dict(db.session.execute(select(OutboxMessage.status, func.count()).group_by(OutboxMessage.status)).all())
+
+
+def kinds_sent() -> list[str]:
+    """Every kind of message the outbox holds, in order."""
+    return list(db.session.scalars(select(OutboxMessage.kind).distinct().order_by(OutboxMessage.kind)).all())
+
+
+def retry(message: OutboxMessage) -> bool:
+    """Queue a failed message to be sent again; False if it had not failed."""
+    if message.status != OutboxStatus.FAILED:
+        return False
+    message.status = OutboxStatus.PENDING
+    message.attempts = 0
+    message.next_attempt_at = utcnow()
+    return True

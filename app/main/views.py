@@ -1,13 +1,13 @@
 """The home page, the service's information pages and the health check."""
 
-from flask import Blueprint, render_template
+from flask import render_template
 from flask_login import current_user
 from sqlalchemy import text
 
 from app import access
+from app.main import bp
 from app.extensions import db
 
-bp = Blueprint("main", __name__)
 
 
 @bp.get("/")

@@ -1,6 +1,6 @@
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovCheckboxesInput, GovRadioInput, GovSubmitInput
-from wtforms import RadioField, SelectMultipleField, SubmitField
+from wtforms import RadioField, SelectChoice, SelectMultipleField, SubmitField
 
 
 class PreferencesForm(FlaskForm):
@@ -14,7 +14,10 @@ class PreferencesForm(FlaskForm):
     delivery = RadioField(
         "How do you want reminders about your cohorts' work?",
         description="Registers not taken, work waiting to be marked, participants who missed a due date",
-        choices=[("each", "One email for each"), ("daily", "One email a day, at 7am, with everything waiting")],
+        choices=[
+            SelectChoice("each", "One email for each"),
+            SelectChoice("daily", "One email a day, at 7am, with everything waiting"),
+        ],
         default="each",
         widget=GovRadioInput(),
     )

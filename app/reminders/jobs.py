@@ -7,8 +7,11 @@ from typing import Callable
 
 from flask import Flask
 
+from app.certificates.completion import sweep
 from app.extensions import db
+from app.mail.delivery import deliver_pending
 from app.reminders.models import SchedulerJobRun
+from app.reminders.services import plan_reminders
 from app.timeutil import utcnow
 
 log = logging.getLogger(__name__)
@@ -45,20 +48,14 @@ def _run(job_id: str, work: Callable[[], dict]) -> None:
 
 def plan() -> None:
     """Plan every reminder now due into the outbox."""
-    from app.reminders.services import plan_reminders
-
     _run("plan_reminders", lambda: plan_reminders(utcnow()))
 
 
 def deliver() -> None:
     """Send what is due in the outbox."""
-    from app.mail.delivery import deliver_pending
-
     _run("deliver_outbox", deliver_pending)
 
 
 def issue_certificates() -> None:
     """Issue any certificate earned but not yet issued."""
-    from app.certificates.completion import sweep
-
     _run("issue_certificates", sweep)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+from flask import current_app, render_template
 from sqlalchemy import func, select
 
 from app.auth.models import Role, RoleGrant, User
@@ -19,9 +20,13 @@ from app.cohorts.attendance import expected_enrolments
 from app.cohorts.calendar import session_ics_attachment
 from app.cohorts.models import Attendance, AttendanceStatus, Cohort, Enrolment, EnrolmentStatus, LiveSession
 from app.cohorts.sessions import people_of
+from app.councils.models import Council
 from app.courses.models import LessonProgress
 from app.extensions import db
+from app.intakes.models import Intake
+from app.intakes.services import places_for
 from app.reminders.kinds import DIGEST, KINDS, PlannedReminder, reminder_kind
+from app.reminders.models import ReminderPreferences
 from app.timeutil import format_date, format_datetime, to_local
 from app.urls import absolute_url
 
@@ -171,10 +176,6 @@ def inactive_participants(now: datetime):
 
 
 def _closing_reminders(now: datetime, label: str, since: timedelta, until: timedelta):
-    from app.councils.models import Council
-    from app.intakes.models import Intake
-    from app.intakes.services import places_for
-
     intakes = db.session.scalars(
         select(Intake).where(
             Intake.opens_at <= now, Intake.closes_at > now + until, Intake.closes_at <= now + since
@@ -227,10 +228,6 @@ def nominations_closing_tomorrow(now: datetime):
 def staff_digest(now: datetime):
     """Once a day from DIGEST_HOUR, to facilitators who chose it: every digestible reminder
     due for them, in one email."""
-    from flask import current_app, render_template
-
-    from app.reminders.models import ReminderPreferences
-
     local = to_local(now)
     if local.hour < current_app.config["DIGEST_HOUR"]:
         return

@@ -8,10 +8,11 @@ from flask import current_app
 from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy import select
 
+from app.auth.models import User
 from app.extensions import db
 from app.mail.models import OutboxMessage
 from app.mail.services import queue_email
-from app.reminders import assignments, planners  # noqa: F401 - they register every kind
+from app.reminders import assignment_planners, planners  # noqa: F401 - they register every kind
 from app.reminders.kinds import DIGEST, KINDS, ReminderKind
 from app.reminders.models import ReminderPreferences
 from app.urls import absolute_url
@@ -46,8 +47,6 @@ def unsubscribe_link(user, kind: str) -> str:
 
 def read_unsubscribe_token(token: str) -> tuple[object, ReminderKind] | None:
     """The person and kind an unsubscribe link was made for, or None if it is not genuine."""
-    from app.auth.models import User
-
     try:
         data = _unsubscribe_serializer().loads(token)
     except BadSignature:

@@ -1,16 +1,17 @@
-"""Reminder choices, unsubscribe links, and the admin's outbox and scheduler pages."""
+"""Reminder choices, unsubscribe links, and the admin's scheduler page."""
 
 from datetime import UTC, datetime
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from sqlalchemy import func, select, text
+from wtforms import SelectChoice
+from sqlalchemy import select, text
 
 from app import access
+from app.reminders import bp
 from app.auth.models import Role
 from app.extensions import csrf, db
 from app.forms import ConfirmForm
-from app.mail.models import OutboxMessage, OutboxStatus
 from app.reminders import services
 from app.reminders.forms import PreferencesForm
 from app.reminders.kinds import DIGEST, optional_kinds_for
@@ -18,7 +19,6 @@ from app.reminders.models import SchedulerJobRun, SchedulerLock
 from app.reminders.scheduler import JOBSTORE_TABLE
 from app.timeutil import utcnow
 
-bp = Blueprint("reminders", __name__)
 
 JOB_LABELS = {
     "plan_reminders": "Plan reminders into the outbox",
@@ -34,7 +34,7 @@ def preferences():
     kinds = optional_kinds_for(current_user)
     staff = current_user.has_role(Role.FACILITATOR)
     form = PreferencesForm()
-    form.wanted.choices = [(k.name, k.label) for k in kinds]
+    form.wanted.choices = [SelectChoice(k.name, k.label) for k in kinds]
     current = services.preferences_for(current_user)
     if request.method == "GET":
         form.wanted.data = [k.name for k in kinds if k.name not in current.opted_out]
@@ -66,42 +66,6 @@ def unsubscribe(token):
         db.session.commit()
         return render_template("reminders/unsubscribed.html", kind=kind)
     return render_template("reminders/unsubscribe.html", kind=kind, form=ConfirmForm())
-
-
-@bp.get("/admin/outbox")
-@access.roles(Role.ADMIN)
-def outbox():
-    """Every email, newest first, filtered by status and kind."""
-    status = request.args.get("status", "")
-    kind = request.args.get("kind", "")
-    statement = select(OutboxMessage).order_by(OutboxMessage.id.desc())
-    if status in OutboxStatus.__members__.values():
-        statement = statement.where(OutboxMessage.status == status)
-    if kind:
-        statement = statement.where(OutboxMessage.kind == kind)
-    page = db.paginate(statement, per_page=50, error_out=False)
-    counts = dict(
-        db.session.execute(select(OutboxMessage.status, func.count()).group_by(OutboxMessage.status)).all()
-    )
-    kinds = db.session.scalars(select(OutboxMessage.kind).distinct().order_by(OutboxMessage.kind)).all()
-    return render_template(
-        "reminders/outbox.html", page=page, counts=counts, kinds=kinds, status=status, kind=kind,
-        statuses=list(OutboxStatus), form=ConfirmForm(),
-    )
-
-
-@bp.post("/admin/outbox/<int:message_id>/retry")
-@access.roles(Role.ADMIN)
-def retry(message_id):
-    """Send a failed message again."""
-    message = db.get_or_404(OutboxMessage, message_id)
-    if ConfirmForm().validate_on_submit() and message.status == OutboxStatus.FAILED:
-        message.status = OutboxStatus.PENDING
-        message.attempts = 0
-        message.next_attempt_at = utcnow()
-        db.session.commit()
-        flash(f"The email to {message.recipient} will be sent again within a minute")
-    return redirect(url_for("reminders.outbox", status="failed"))
 
 
 @bp.get("/admin/scheduler")

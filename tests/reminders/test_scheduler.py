@@ -19,6 +19,7 @@ from app.mail.services import queue_email
 from app.reminders.models import SchedulerJobRun, SchedulerLock
 from app.reminders.scheduler import JOBSTORE_TABLE, SchedulerRunner
 from tests.factories import make_user
+from tests.waiting import wait_until
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
@@ -31,14 +32,14 @@ def _drop_job_store():
         connection.execute(text(f"DROP TABLE IF EXISTS {JOBSTORE_TABLE}"))
 
 
-def wait_for(condition, timeout=20.0, every=0.1):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
+def wait_for(condition, timeout=20.0):
+    """Wait until `condition` holds, seeing other processes' commits on each try."""
+
+    def fresh():
         db.session.rollback()  # see other processes' commits
-        if condition():
-            return True
-        time.sleep(every)
-    raise AssertionError("timed out waiting")
+        return condition()
+
+    wait_until(fresh, timeout=timeout)
 
 
 def queue_some(n: int, label: str) -> None:
@@ -122,7 +123,7 @@ def test_a_scheduler_stopped_for_a_day_catches_up_once(app):
         runner = SchedulerRunner(app)
         assert runner.step()
         wait_for(lambda: (run := db.session.get(SchedulerJobRun, "plan_reminders")) is not None and run.finished_at)
-        time.sleep(1)
+        wait_for(lambda: (run := db.session.get(SchedulerJobRun, "deliver_outbox")) is not None and run.finished_at)
         db.session.rollback()
         assert db.session.get(SchedulerJobRun, "plan_reminders").run_count == 1
         assert db.session.get(SchedulerJobRun, "deliver_outbox").run_count == 1
