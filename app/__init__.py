@@ -98,7 +98,7 @@ def register_blueprints(app: Flask) -> None:
     from app.audit import bp as audit_bp
     from app.auth import bp as auth_bp
     from app.certificates import bp as certificates_bp
-    from app.cohorts.blueprint import bp as cohorts_bp
+    from app.cohorts import bp as cohorts_bp
     from app.councils import bp as councils_bp
     from app.courses.staff_views import bp as courses_bp
     from app.courses.views import bp as learning_bp

@@ -19,7 +19,7 @@ from app.assessments.services import (
 from app.assessments.uploads import MAX_BYTES
 from app.auth.models import Role
 from app.courses.models import AssessmentKind
-from app.courses.views import Reading
+from app.courses.reading import Reading
 from app.errors import show_error
 from app.extensions import db
 from app.forms import ConfirmForm

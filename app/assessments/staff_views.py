@@ -15,7 +15,7 @@ from app.assessments.models import SubmissionStatus
 from app.assessments.services import AssessmentError
 from app.auth.models import STAFF
 from app.cohorts.loading import load_cohort
-from app.courses.views import Reading
+from app.courses.reading import Reading
 from app.errors import show_error
 from app.exports import csv_response
 from app.extensions import db

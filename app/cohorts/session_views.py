@@ -7,7 +7,7 @@ from flask_login import current_user
 from app import access
 from app.auth.models import Role
 from app.cohorts import attendance, sessions
-from app.cohorts.blueprint import bp
+from app.cohorts import bp
 from app.cohorts.calendar import session_ics
 from app.cohorts.forms import CancelSessionForm, SessionForm, register_form
 from app.cohorts.models import Enrolment, EnrolmentStatus, LiveSession

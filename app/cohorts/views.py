@@ -7,7 +7,7 @@ from sqlalchemy import select
 from app import access
 from app.auth.models import Role, RoleGrant, User
 from app.cohorts import services
-from app.cohorts.blueprint import bp
+from app.cohorts import bp
 from app.cohorts.loading import load_cohort
 from app.cohorts.forms import CohortForm, EnrolForm, TransferForm, WithdrawForm, schedule_form
 from app.cohorts.models import Cohort, Enrolment

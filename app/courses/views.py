@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from flask import Blueprint, abort, flash, make_response, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
@@ -12,8 +10,8 @@ from app import access
 from app.assessments.services import enrolment_for, statuses_for
 from app.auth.models import Role
 from app.courses import services
-from app.courses.models import AssessmentKind, Course, CourseVersion, Module
-from app.courses.rendering import html_for_page
+from app.courses.models import Course, CourseVersion
+from app.courses.reading import Reading
 from app.extensions import db
 from app.forms import ConfirmForm
 
@@ -21,45 +19,6 @@ bp = Blueprint("learning", __name__)
 
 #: Staff preview any version; everyone else reads only their own.
 STAFF = (Role.ADMIN, Role.FACILITATOR)
-
-
-@dataclass(frozen=True)
-class Reading:
-    """Where a course page's links go: a participant's own course, or staff previewing a version."""
-
-    version: CourseVersion
-    preview: bool
-
-    def _values(self) -> dict:
-        if self.preview:
-            return {"course_slug": self.version.course.slug, "number": self.version.number}
-        return {"course_slug": self.version.course.slug}
-
-    def overview_url(self) -> str:
-        return url_for("courses.preview" if self.preview else "learning.overview", **self._values())
-
-    def lesson_url(self, module: Module, lesson) -> str:
-        endpoint = "courses.preview_lesson" if self.preview else "learning.lesson"
-        return url_for(endpoint, module_slug=module.slug, lesson_slug=lesson.slug, **self._values())
-
-    def assessment_url(self, module: Module, assessment) -> str:
-        """Staff open an assessment's preview; participants open the quiz or assignment itself."""
-        if not self.preview:
-            if assessment.kind is AssessmentKind.QUIZ:
-                return url_for("assessments.quiz", quiz_id=assessment.id)
-            return url_for("assessments.assignment", assignment_id=assessment.id)
-        return url_for(
-            "courses.preview_assessment",
-            module_slug=module.slug,
-            assessment_slug=assessment.slug,
-            **self._values(),
-        )
-
-    def html(self, stored: str):
-        """Stored lesson HTML with its images pointing at this version's files."""
-        return html_for_page(
-            stored, lambda path: url_for("learning.course_file", version_id=self.version.id, path=path)
-        )
 
 
 def render_overview(reading: Reading, completed: dict | None = None, dates: dict | None = None,

@@ -7,7 +7,7 @@ from flask import render_template
 from datetime import date
 
 from app.courses.services import ModuleDates, outline
-from app.courses.views import Reading
+from app.courses.reading import Reading
 from tests.factories import make_course, make_course_version, make_user
 
 OVERVIEW = "/learning/leading-change"

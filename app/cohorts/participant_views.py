@@ -7,7 +7,7 @@ from sqlalchemy import select
 from app import access
 from app.auth.models import Role
 from app.cohorts import attendance
-from app.cohorts.blueprint import bp
+from app.cohorts import bp
 from app.cohorts.calendar import cohorts_of, feed_ics, feed_url, reset_feed, user_for_feed
 from app.cohorts.models import Attendance, LiveSession
 from app.cohorts.services import current_enrolment
