@@ -16,7 +16,6 @@ import socket
 import threading
 import time
 from datetime import timedelta
-from typing import Callable
 from email.message import EmailMessage
 from email.utils import make_msgid
 from pathlib import Path
@@ -60,15 +59,15 @@ def build_email(message: OutboxMessage) -> EmailMessage:
     return email
 
 
-def send_smtp(email: EmailMessage, deadline: float) -> None:
-    """Send over SMTP within `deadline` seconds. Once the server has said 250 to the message
-    it is sent, whatever it then replies to QUIT."""
+def send_smtp(email: EmailMessage, deadline: float, stop: threading.Event | None = None) -> None:
+    """Send over SMTP within `deadline` seconds, or until `stop` is set. Once the server has
+    said 250 to the message it is sent, whatever it then replies to QUIT."""
     config = current_app.config
     # We greet the relay as our public host name; the default asks DNS, which can take seconds.
     smtp = smtplib.SMTP(local_hostname=urlsplit(config["BASE_URL"]).hostname, timeout=config["MAIL_TIMEOUT"])
     # A relay that answers one line every few seconds never trips the socket's timeout:
     # the watchdog cuts the connection at the deadline, which ends any read at once.
-    watchdog = threading.Timer(deadline, _cut, args=(smtp,))
+    watchdog = _Watchdog(smtp, deadline, stop)
     watchdog.start()
     accepted = False
     try:
@@ -88,19 +87,37 @@ def send_smtp(email: EmailMessage, deadline: float) -> None:
             raise _classify(error.smtp_code, error.smtp_error) from error
     except (OSError, smtplib.SMTPException) as error:
         if not accepted:
-            reason = f"no answer within {deadline:g} seconds" if not watchdog.is_alive() else str(error)
+            reason = watchdog.reason or str(error)
             raise TemporaryFailure(reason or type(error).__name__) from error
     finally:
-        watchdog.cancel()
+        watchdog.done.set()
         smtp.close()
 
 
-def _cut(smtp: smtplib.SMTP) -> None:
-    if smtp.sock is not None:
-        try:
-            smtp.sock.shutdown(socket.SHUT_RDWR)
-        except OSError:
-            pass
+class _Watchdog(threading.Thread):
+    """Cuts an SMTP connection at its deadline or when the run is stopped, whichever first."""
+
+    def __init__(self, smtp: smtplib.SMTP, deadline: float, stop: threading.Event | None):
+        super().__init__(daemon=True)
+        self.smtp, self.deadline, self.stop = smtp, deadline, stop or threading.Event()
+        self.done = threading.Event()
+        self.reason: str | None = None
+
+    def run(self) -> None:
+        end = time.monotonic() + self.deadline
+        while not self.done.wait(0.1):
+            if self.stop.is_set():
+                self.reason = "stopped: the scheduler was shutting down"
+            elif time.monotonic() >= end:
+                self.reason = f"no answer within {self.deadline:g} seconds"
+            else:
+                continue
+            if self.smtp.sock is not None:
+                try:
+                    self.smtp.sock.shutdown(socket.SHUT_RDWR)  # ends any read at once
+                except OSError:
+                    pass
+            return
 
 
 def _classify(code: int, reply) -> Exception:
@@ -115,12 +132,12 @@ def send_to_file(email: EmailMessage, message_id: int) -> None:
     (folder / f"{message_id:06d}.eml").write_bytes(bytes(email))
 
 
-def _send(message: OutboxMessage, deadline: float) -> None:
+def _send(message: OutboxMessage, deadline: float, stop: threading.Event | None) -> None:
     email = build_email(message)
     if current_app.config["MAIL_BACKEND"] == "file":
         send_to_file(email, message.id)
     else:
-        send_smtp(email, deadline)
+        send_smtp(email, deadline, stop)
 
 
 def backoff(attempts: int, jitter: float | None = None) -> timedelta:
@@ -236,11 +253,12 @@ def _locked_pace(now) -> MailPace:
             continue  # another sender made it first: lock theirs
 
 
-def deliver_pending(now=None, should_stop: Callable[[], bool] = lambda: False) -> dict[str, int]:
+def deliver_pending(now=None, stop: threading.Event | None = None) -> dict[str, int]:
     """Send due messages within the shared rate and this run's time; commits after each.
 
-    A run stops starting new messages once `MAIL_RUN_SECONDS` have passed or `should_stop`
-    says so (the scheduler lost its lock), and hands back what it did not send."""
+    A run starts no new message once `MAIL_RUN_SECONDS` have passed, and drops the one it is
+    sending when `stop` is set (the scheduler lost its lock, or is shutting down); either way
+    it hands back what it did not send."""
     now = now or utcnow()
     config = current_app.config
     started = time.monotonic()
@@ -250,9 +268,13 @@ def deliver_pending(now=None, should_stop: Callable[[], bool] = lambda: False) -
     try:
         for message_id in claimed:
             left = config["MAIL_RUN_SECONDS"] - (time.monotonic() - started)
-            if should_stop() or left <= 0 or not _next_slot(left):
+            if (stop is not None and stop.is_set()) or left <= 0 or not _next_slot(left):
                 break
-            counts[_attempt(db.session.get(OutboxMessage, message_id), now)] += 1
+            message = db.session.get(OutboxMessage, message_id)
+            outcome = _attempt(message, now, stop)
+            if stop is not None and stop.is_set() and outcome != "sent":
+                break  # cut short by the stop, not the relay's doing: try again next run
+            counts[outcome] += 1
             done += 1
             _renew(claimed[done:], now)
             db.session.commit()
@@ -262,7 +284,7 @@ def deliver_pending(now=None, should_stop: Callable[[], bool] = lambda: False) -
     return counts
 
 
-def _attempt(message: OutboxMessage, now) -> str:
+def _attempt(message: OutboxMessage, now, stop: threading.Event | None = None) -> str:
     """Try one message once; what became of it: sent, retry, failed or expired."""
     config = current_app.config
     message.lease_until = None
@@ -271,7 +293,7 @@ def _attempt(message: OutboxMessage, now) -> str:
         return "expired"
     message.attempts += 1
     try:
-        _send(message, config["MAIL_SEND_SECONDS"])
+        _send(message, config["MAIL_SEND_SECONDS"], stop)
     except TemporaryFailure as error:
         message.last_error = str(error)
         if now - message.created_at >= timedelta(hours=config["MAIL_RETRY_HOURS"]):
