@@ -94,24 +94,22 @@ def init_jinja(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
-    from app.assessments.blueprint import bp as assessments_bp
+    from app.assessments import bp as assessments_bp
     from app.audit.views import bp as audit_bp
     from app.auth.views import bp as auth_bp
-    from app.certificates.views import bp as certificates_bp
+    from app.certificates import bp as certificates_bp
     from app.cohorts.blueprint import bp as cohorts_bp
-    from app.councils.views import bp as councils_bp
+    from app.councils import bp as councils_bp
     from app.courses.staff_views import bp as courses_bp
     from app.courses.views import bp as learning_bp
-    from app.intakes.admin_views import bp as intakes_bp
-    from app.intakes.lead_views import bp as nominations_bp
-    from app.intakes.queue_views import bp as queue_bp
+    from app.intakes import bp as intakes_bp
     from app.main.views import bp as main_bp
     from app.reminders.views import bp as reminders_bp
-    from app.reports.blueprint import bp as reports_bp
+    from app.reports import bp as reports_bp
 
     for blueprint in (
-        main_bp, auth_bp, councils_bp, reminders_bp, audit_bp, courses_bp, learning_bp, intakes_bp, queue_bp,
-        nominations_bp, cohorts_bp, certificates_bp, assessments_bp, reports_bp,
+        main_bp, auth_bp, councils_bp, reminders_bp, audit_bp, courses_bp, learning_bp, intakes_bp,
+        cohorts_bp, certificates_bp, assessments_bp, reports_bp,
     ):
         app.register_blueprint(blueprint)
 

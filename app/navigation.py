@@ -16,19 +16,21 @@ class NavItem:
     roles: frozenset[Role]
     #: Endpoints under this item, so its link is marked current on their pages too.
     prefix: str = ""
+    #: Endpoints under the prefix that belong to another item instead.
+    excludes: tuple[str, ...] = ()
 
 
 NAV_ITEMS = [
     NavItem("Home", "main.home", frozenset(Role)),
     NavItem("Councils", "councils.index", frozenset({Role.ADMIN}), prefix="councils."),
     NavItem("People", "auth.people", frozenset({Role.ADMIN}), prefix="auth.people"),
-    NavItem("Intakes", "intakes.index", frozenset({Role.ADMIN}), prefix="intakes."),
-    NavItem("Nominations", "queue.index", frozenset({Role.ADMIN}), prefix="queue."),
+    NavItem("Intakes", "intakes.index", frozenset({Role.ADMIN}), prefix="intakes.", excludes=("intakes.queue", "intakes.lead_")),
+    NavItem("Nominations", "intakes.queue", frozenset({Role.ADMIN}), prefix="intakes.queue"),
     NavItem("Courses", "courses.index", frozenset({Role.ADMIN, Role.FACILITATOR}), prefix="courses."),
     NavItem("Cohorts", "cohorts.index", frozenset({Role.ADMIN, Role.FACILITATOR}), prefix="cohorts."),
     NavItem("Marking", "assessments.queue", frozenset({Role.FACILITATOR}), prefix="assessments.mark"),
     NavItem("Reports", "reports.overview_page", frozenset({Role.ADMIN}), prefix="reports.intake"),
-    NavItem("Nominations", "nominations.index", frozenset({Role.COUNCIL_LEAD}), prefix="nominations."),
+    NavItem("Nominations", "intakes.lead_index", frozenset({Role.COUNCIL_LEAD}), prefix="intakes.lead_"),
     NavItem("Our people", "reports.our_people", frozenset({Role.COUNCIL_LEAD}), prefix="reports.person"),
     NavItem("Learning", "learning.index", frozenset({Role.PARTICIPANT}), prefix="learning."),
     NavItem("Timetable", "cohorts.timetable", frozenset({Role.PARTICIPANT})),
@@ -44,8 +46,9 @@ def navigation_for(user) -> list[dict]:
     for item in NAV_ITEMS:
         if not user.has_role(*item.roles):
             continue
-        current = request.endpoint == item.endpoint or (
-            item.prefix and (request.endpoint or "").startswith(item.prefix)
+        endpoint = request.endpoint or ""
+        current = endpoint == item.endpoint or (
+            item.prefix and endpoint.startswith(item.prefix) and not endpoint.startswith(item.excludes)
         )
         items.append({"text": item.label, "href": url_for(item.endpoint), "active": bool(current)})
     return items

@@ -102,7 +102,7 @@ def cohort_world(people) -> dict:
 #: Where an endpoint's argument is not the world's value of the same name.
 ARGUMENT_SOURCES = {
     ("auth.reset_password", "token"): "reset_token",
-    ("nominations.substitute", "nomination_id"): "accepted_nomination_id",
+    ("intakes.lead_substitute", "nomination_id"): "accepted_nomination_id",
     ("cohorts.calendar_feed", "token"): "feed_token",
     ("reminders.unsubscribe", "token"): "unsubscribe_token",
 }

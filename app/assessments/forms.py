@@ -11,6 +11,7 @@ from govuk_frontend_wtf.wtforms_widgets import (
     GovTextArea,
 )
 from wtforms import FileField, HiddenField, RadioField, SelectMultipleField, SubmitField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, StopValidation
 
 from app.assessments.assignments import MAX_TEXT
@@ -42,7 +43,7 @@ def quiz_form(quiz, option_order: dict[str, list[str]]):
 
     for position, question in enumerate(quiz.questions, start=1):
         text = dict(question["options"])
-        choices = [(option_id, text[option_id]) for option_id in option_order[question["id"]]]
+        choices = [SelectChoice(option_id, text[option_id]) for option_id in option_order[question["id"]]]
         common = dict(label=question["prompt"], choices=choices, validate_choice=False,
                       validators=[_answered(question, position)])
         if question["type"] == "single":
@@ -64,7 +65,7 @@ class AssignmentForm(FlaskForm):
     send = SubmitField("Submit for marking", widget=GovSubmitInput())
 
 
-JUDGEMENT_CHOICES = [(judgement.value, judgement.label) for judgement in Judgement]
+JUDGEMENT_CHOICES = [SelectChoice(judgement.value, judgement.label) for judgement in Judgement]
 
 
 def mark_form(criteria: list[str] | None):
@@ -72,7 +73,7 @@ def mark_form(criteria: list[str] | None):
 
     class MarkForm(FlaskForm):
         outcome = RadioField(
-            "Outcome", choices=[(Outcome.PASS.value, "Pass"), (Outcome.REFER.value, "Refer")],
+            "Outcome", choices=[SelectChoice(Outcome.PASS.value, "Pass"), SelectChoice(Outcome.REFER.value, "Refer")],
             validate_choice=False, validators=[InputRequired(message="Choose pass or refer")], widget=GovRadioInput(),
         )
         feedback = TextAreaField(

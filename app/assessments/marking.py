@@ -11,21 +11,20 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import and_, select, update
+from sqlalchemy import Select, and_, select, update
 
 from app.assessments.models import Judgement, Outcome, Submission, SubmissionStatus
 from app.assessments.services import AssessmentError
 from app.audit.services import record
 from app.auth.models import Role, User
-from app.cohorts.models import Cohort, Enrolment, EnrolmentStatus, cohort_facilitator
+from app.cohorts.models import Cohort, Enrolment, cohort_facilitator
 from app.courses.models import Assessment, AssessmentKind, CourseVersion, Module
 from app.extensions import db
-from app.signals import progress_recorded
 from app.mail.services import queue_email
+from app.signals import progress_recorded
 from app.timeutil import format_datetime, utcnow
 from app.urls import absolute_url
 
-PLACED = (EnrolmentStatus.ACTIVE, EnrolmentStatus.COMPLETED)
 
 
 class MarkingConflict(AssessmentError):
@@ -39,7 +38,7 @@ def author_enrolment(submission: Submission) -> Enrolment | None:
         .join(Cohort, Cohort.id == Enrolment.cohort_id)
         .where(
             Enrolment.user_id == submission.user_id,
-            Enrolment.status.in_(PLACED),
+            Enrolment.is_placed,
             Cohort.course_version_id == submission.assessment.module.version_id,
         )
         .order_by(Enrolment.joined_at.desc())
@@ -47,7 +46,7 @@ def author_enrolment(submission: Submission) -> Enrolment | None:
     )
 
 
-def may_mark(user, submission: Submission) -> bool:
+def may_mark(user: User, submission: Submission) -> bool:
     """The programme team, or a facilitator of the author's cohort; never a draft."""
     if submission.status is SubmissionStatus.DRAFT:
         return False
@@ -57,7 +56,8 @@ def may_mark(user, submission: Submission) -> bool:
     return enrolment is not None and any(f.id == user.id for f in enrolment.cohort.facilitators)
 
 
-def may_see(user, submission: Submission) -> bool:
+def may_see(user: User, submission: Submission) -> bool:
+    """Its author, or anyone who may mark it."""
     return submission.user_id == user.id or may_mark(user, submission)
 
 
@@ -95,7 +95,7 @@ def _runs(user, statement):
     return statement.where(Cohort.id.in_(mine))
 
 
-def queue(user, filters: QueueFilter):
+def queue(user: User, filters: QueueFilter) -> Select:
     """A select of submitted work in the cohorts this person runs, oldest first: one row each."""
     statement = (
         select(
@@ -106,7 +106,7 @@ def queue(user, filters: QueueFilter):
         .join(User, User.id == Submission.user_id)
         .join(Assessment, Assessment.id == Submission.assessment_id)
         .join(Module, Module.id == Assessment.module_id)
-        .join(Enrolment, and_(Enrolment.user_id == Submission.user_id, Enrolment.status.in_(PLACED)))
+        .join(Enrolment, and_(Enrolment.user_id == Submission.user_id, Enrolment.is_placed))
         .join(Cohort, and_(Cohort.id == Enrolment.cohort_id, Cohort.course_version_id == Module.version_id))
         .order_by(Submission.submitted_at, Submission.id)
     )
@@ -123,7 +123,7 @@ def queue(user, filters: QueueFilter):
     return _runs(user, statement)
 
 
-def queue_choices(user) -> tuple[list, list]:
+def queue_choices(user: User) -> tuple[list, list]:
     """The cohorts and the assignments the queue can be filtered by: two queries."""
     cohorts = db.session.execute(
         _runs(user, select(Cohort.id, Cohort.name).order_by(Cohort.start_on.desc(), Cohort.name))
@@ -155,7 +155,8 @@ def _judgements(assessment: Assessment, values: list[str | None]) -> list[dict] 
     return judged or None
 
 
-def conflict_message(submission: Submission, actor) -> str:
+def conflict_message(submission: Submission, actor: User) -> str:
+    """What to tell a marker whose page went stale: who marked it, and when."""
     if not submission.is_marked:
         return "This submission changed while you had it open. Your mark was not saved: check it and mark it again"
     who = "You" if submission.marked_by_id == actor.id else (submission.marked_by.name if submission.marked_by else "Someone")
@@ -165,7 +166,7 @@ def conflict_message(submission: Submission, actor) -> str:
 
 
 def mark(
-    submission: Submission, *, actor, outcome: str | None, feedback: str | None, judgements: list[str | None],
+    submission: Submission, *, actor: User, outcome: str | None, feedback: str | None, judgements: list[str | None],
     seen_version: int, now: datetime | None = None,
 ) -> None:
     """Pass or refer a submission, with feedback (required to refer) and a judgement per

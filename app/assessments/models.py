@@ -59,6 +59,12 @@ class SubmissionStatus(enum.StrEnum):
         return {"draft": "Draft", "submitted": "Waiting for marking", "passed": "Passed",
                 "referred": "Referred"}[self.value]
 
+    @property
+    def tag_colour(self) -> str:
+        """The govuk-tag colour class this status shows in."""
+        return {"draft": "govuk-tag--grey", "submitted": "govuk-tag--blue", "passed": "govuk-tag--green",
+                "referred": "govuk-tag--red"}[self.value]
+
 
 class Outcome(enum.StrEnum):
     PASS = "pass"

@@ -8,12 +8,14 @@ import enum
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import Iterable
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import contains_eager
 
 from app.assessments.models import QuizAttempt, Submission, SubmissionStatus
-from app.cohorts.models import Cohort, Enrolment, EnrolmentStatus
+from app.auth.models import User
+from app.cohorts.models import Cohort, Enrolment
 from app.courses.models import Assessment, AssessmentKind, Module
 from app.errors import DomainError
 from app.extensions import db
@@ -43,7 +45,8 @@ class AssessmentState(enum.StrEnum):
         return self.value.replace("_", " ").capitalize()
 
     @property
-    def tag_class(self) -> str:
+    def tag_colour(self) -> str:
+        """The govuk-tag colour class this state shows in."""
         return {
             "not_started": "govuk-tag--grey", "in_progress": "govuk-tag--light-blue",
             "attempted": "govuk-tag--yellow", "passed": "govuk-tag--green", "draft": "govuk-tag--light-blue",
@@ -74,6 +77,7 @@ NOT_STARTED = AssessmentStatus(AssessmentState.NOT_STARTED, False, "Not started"
 
 
 def local_today(now: datetime | None = None) -> date:
+    """Today's date in London."""
     return to_local(now or utcnow()).date()
 
 
@@ -92,12 +96,12 @@ def required_assessments(version_id: int) -> list[Assessment]:
     ))
 
 
-def assessments_of(version_ids) -> list[Assessment]:
+def assessments_of(version_ids: Iterable[int]) -> list[Assessment]:
     """Every assessment of these versions, in module then position order, in one query."""
     return list(db.session.scalars(_in_order(select(Assessment)).where(Module.version_id.in_(list(version_ids)))))
 
 
-def enrolment_for(user, version_id: int) -> Enrolment | None:
+def enrolment_for(user: User, version_id: int) -> Enrolment | None:
     """The participant's place in a cohort on this course version, if they have one."""
     return db.session.scalar(
         select(Enrolment)
@@ -105,7 +109,7 @@ def enrolment_for(user, version_id: int) -> Enrolment | None:
         .where(
             Enrolment.user_id == user.id,
             Cohort.course_version_id == version_id,
-            Enrolment.status.in_([EnrolmentStatus.ACTIVE, EnrolmentStatus.COMPLETED]),
+            Enrolment.is_placed,
         )
         .order_by(Enrolment.joined_at.desc())
         .limit(1)
@@ -113,6 +117,7 @@ def enrolment_for(user, version_id: int) -> Enrolment | None:
 
 
 def module_opens_on(cohort: Cohort, module_id: int) -> date:
+    """The day the cohort's schedule opens this module."""
     entry = next((e for e in cohort.schedule if e.module_id == module_id), None)
     return entry.opens_on if entry else cohort.start_on
 
@@ -148,7 +153,7 @@ def _quiz_status(quiz: Assessment, attempts: _Attempts | None) -> AssessmentStat
     return AssessmentStatus(AssessmentState.ATTEMPTED, False, detail, score=attempts.best)
 
 
-def assignment_status(submissions) -> AssessmentStatus:
+def assignment_status(submissions: list[Submission]) -> AssessmentStatus:
     """Where someone stands from their submissions to one assignment, in number order."""
     passed = next((s for s in submissions if s.status is SubmissionStatus.PASSED), None)
     if passed is not None:

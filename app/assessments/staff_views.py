@@ -2,59 +2,41 @@
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from flask_sqlalchemy.pagination import SelectPagination
 
 from app import access
-from app.assessments import marking
+from app.assessments import bp, marking
 from app.assessments.assignments import submissions_of
-from app.assessments.blueprint import bp
 from app.assessments.forms import mark_form
 from app.assessments.gradebook import gradebook as make_gradebook
-from app.assessments.models import Submission, SubmissionStatus
+from app.assessments.loading import load_for_marking
+from app.assessments.models import SubmissionStatus
 from app.assessments.services import AssessmentError
-from app.auth.models import Role
+from app.auth.models import STAFF
 from app.cohorts.loading import load_cohort
 from app.courses.views import Reading
+from app.errors import show_error
 from app.exports import csv_response
 from app.extensions import db
-
-STAFF = (Role.ADMIN, Role.FACILITATOR)
-
-
-class RowPagination(SelectPagination):
-    """db.paginate for a select of several columns: each item is the whole row."""
-
-    def _query_items(self) -> list:
-        statement = self._query_args["select"].limit(self.per_page).offset(self._query_offset)
-        return list(self._query_args["session"].execute(statement).all())
-
+from app.paging import paginate_rows
 
 @bp.get("/marking/")
 @access.roles(*STAFF)
 def queue():
     """Submitted work in the cohorts I run, oldest first, filtered by cohort, assignment and state."""
     filters = marking.QueueFilter.from_args(request.args)
-    page = RowPagination(select=marking.queue(current_user, filters), session=db.session, per_page=25,
-                         error_out=False)
+    page = paginate_rows(marking.queue(current_user, filters), per_page=25)
     cohorts, assignments = marking.queue_choices(current_user)
     return render_template("assessments/queue.html", page=page, filters=filters, cohorts=cohorts,
                            assignments=assignments, states=marking.STATES)
-
-
-def _load_for_marking(submission_id: int) -> Submission:
-    submission = db.get_or_404(Submission, submission_id)
-    if not marking.may_mark(current_user, submission):
-        abort(404)
-    return submission
 
 
 @bp.route("/marking/<int:submission_id>", methods=["GET", "POST"])
 @access.roles(*STAFF)
 def mark(submission_id):
     """A submission with its earlier rounds, and the form to pass or refer it."""
-    submission = _load_for_marking(submission_id)
+    submission = load_for_marking(submission_id)
     assessment = submission.assessment
     form = mark_form(assessment.criteria)
     conflict = None
@@ -73,7 +55,7 @@ def mark(submission_id):
             conflict = str(error)
         except AssessmentError as error:
             db.session.rollback()
-            (form[error.field] if error.field in form else form.outcome).errors.append(str(error))
+            show_error(form, error, default="outcome")
         else:
             db.session.commit()
             outcome = "passed" if submission.status is SubmissionStatus.PASSED else "referred"

@@ -13,6 +13,10 @@ from dataclasses import dataclass
 
 from sqlalchemy import func, select
 
+from app.auth.models import User
+from app.certificates.models import Certificate
+from app.assessments.services import required_assessments, statuses_for
+from app.certificates.services import issue_certificate, issue_many, revoked_enrolment_ids
 from app.cohorts.attendance import figures_for
 from app.cohorts.models import Attendance, Enrolment, EnrolmentStatus, LiveSession
 from app.courses.models import Lesson, LessonProgress, Module
@@ -75,8 +79,6 @@ def _lesson_criteria(enrolments: list[Enrolment]) -> dict[int, list[Criterion]]:
 
 def _assessment_criteria(enrolments: list[Enrolment]) -> dict[int, list[Criterion]]:
     """Per enrolment, one criterion per required assessment: passed or not. A query per course version."""
-    from app.assessments.services import required_assessments, statuses_for
-
     statuses = statuses_for(enrolments)
     required = {version_id: required_assessments(version_id) for version_id in {e.cohort.course_version_id for e in enrolments}}
     criteria = {}
@@ -131,20 +133,19 @@ def completions_for(enrolments: list[Enrolment]) -> dict[int, Completion]:
 
 
 def completion_for(enrolment: Enrolment) -> Completion:
+    """The completion checklist of one enrolment."""
     return completions_for([enrolment])[enrolment.id]
 
 
-def complete_if_done(enrolment: Enrolment, *, actor=None):
+def complete_if_done(enrolment: Enrolment, *, actor: User | None = None) -> Certificate | None:
     """Issue the certificate the moment the last criterion is met; the certificate or None."""
     issued = complete_all_done(enrolments=[enrolment], actor=actor)
     return issued[0] if issued else None
 
 
 @progress_recorded.connect
-def complete_all_done(sender=None, *, enrolments: list[Enrolment], actor=None) -> list:
+def complete_all_done(sender: object = None, *, enrolments: list[Enrolment], actor: User | None = None) -> list[Certificate]:
     """complete_if_done for many enrolments at once; run on every `progress_recorded`."""
-    from app.certificates.services import issue_certificate
-
     active = _lock_active(enrolments)
     done = completions_for(active)
     return [issue_certificate(e, actor=actor) for e in active if done[e.id].complete]
@@ -155,8 +156,6 @@ def _lock_active(enrolments: list[Enrolment]) -> list[Enrolment]:
     writers never deadlock) until this transaction ends. A writer that completes someone at the
     same instant as another waits here, then reads the other's committed work: whichever
     checks last sees every criterion met."""
-    from app.certificates.services import revoked_enrolment_ids
-
     ids = sorted({e.id for e in enrolments})
     if not ids:
         return []
@@ -171,8 +170,6 @@ def _lock_active(enrolments: list[Enrolment]) -> list[Enrolment]:
 def sweep(batch: int = 500) -> dict[str, int]:
     """The periodic catch-up: issue any certificate that was earned but missed (a crash
     between the last criterion and the certificate, say), rendering on every core."""
-    from app.certificates.services import issue_many
-
     active = db.session.scalars(
         select(Enrolment).where(Enrolment.status == EnrolmentStatus.ACTIVE).order_by(Enrolment.id)
     ).all()

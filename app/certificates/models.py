@@ -8,6 +8,7 @@ from sqlalchemy import JSON, ForeignKey, Index, String, Text, and_, text
 from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from app.exports import slug
 from app.extensions import db
 from app.timeutil import utcnow
 
@@ -69,6 +70,11 @@ class Certificate(db.Model):
         return "valid"
 
     @property
+    def tag_colour(self) -> str:
+        """The govuk-tag colour class its state shows in on the people report."""
+        return "govuk-tag--red" if self.state == "revoked" else "govuk-tag--grey"
+
+    @property
     def filename(self) -> str:
-        name = "".join(c if c.isalnum() else "-" for c in self.context["participant_name"]).strip("-")
-        return f"certificate-{name}-{self.code}.pdf"
+        """The PDF's download name."""
+        return f"certificate-{slug(self.context['participant_name'])}-{self.code}.pdf"

@@ -4,20 +4,25 @@ from __future__ import annotations
 
 import hashlib
 import os
+import zipfile
 from concurrent.futures import ProcessPoolExecutor
 from datetime import datetime
 from multiprocessing import get_context
+from typing import Iterator
 
 from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from app.audit.services import record
+from app.auth.models import Role, User
 from app.certificates.codes import new_code, normalise_code
 from app.certificates.models import Certificate
 from app.certificates.rendering import design_folder, render_in_folder, render_pdf
-from app.cohorts.models import Enrolment, EnrolmentStatus
+from app.cohorts.models import Cohort, Enrolment, EnrolmentStatus
+from app.cohorts.services import may_run
 from app.errors import DomainError
+from app.exports import file_name
 from app.extensions import db
 from app.mail.services import Attachment, queue_email
 from app.storage import new_key, storage
@@ -30,11 +35,11 @@ class CertificateError(DomainError):
 
 
 def valid_certificate(enrolment: Enrolment) -> Certificate | None:
+    """The enrolment's certificate that stands, if it has one."""
     return db.session.scalar(
         select(Certificate).where(
             Certificate.enrolment_id == enrolment.id,
-            Certificate.revoked_at.is_(None),
-            Certificate.superseded_at.is_(None),
+            Certificate.is_valid,
         )
     )
 
@@ -52,6 +57,7 @@ def revoked_enrolment_ids(enrolment_ids) -> set[int]:
 
 
 def find_by_code(typed: str) -> Certificate | None:
+    """The certificate with the code as typed (any case or spacing), if there is one."""
     code = normalise_code(typed)
     if code is None:
         return None
@@ -110,7 +116,7 @@ def _send(certificate: Certificate, enrolment: Enrolment, pdf: bytes) -> None:
     )
 
 
-def issue_certificate(enrolment: Enrolment, *, actor=None) -> Certificate:
+def issue_certificate(enrolment: Enrolment, *, actor: User | None = None) -> Certificate:
     """The enrolment's valid certificate, issued now if it has none. Idempotent under races."""
     existing = valid_certificate(enrolment)
     if existing is not None:
@@ -121,7 +127,7 @@ def issue_certificate(enrolment: Enrolment, *, actor=None) -> Certificate:
     return _store(enrolment, context, render_pdf(context), actor) or valid_certificate(enrolment)
 
 
-def issue_many(enrolments: list[Enrolment], *, actor) -> list[Certificate]:
+def issue_many(enrolments: list[Enrolment], *, actor: User | None) -> list[Certificate]:
     """Issue certificates for many enrolments, rendering on every core at once."""
     revoked = revoked_enrolment_ids(e.id for e in enrolments)
     todo = [e for e in enrolments if e.id not in revoked and valid_certificate(e) is None]
@@ -136,7 +142,8 @@ def issue_many(enrolments: list[Enrolment], *, actor) -> list[Certificate]:
     return [certificate for certificate in stored if certificate is not None]
 
 
-def revoke(certificate: Certificate, *, actor, reason: str) -> None:
+def revoke(certificate: Certificate, *, actor: User, reason: str) -> None:
+    """Revoke a valid certificate, with the reason the verification page gives."""
     if certificate.state != "valid":
         raise CertificateError("Only a valid certificate can be revoked", field="reason")
     certificate.revoked_at = utcnow()
@@ -147,7 +154,7 @@ def revoke(certificate: Certificate, *, actor, reason: str) -> None:
     record(actor, "certificate.revoked", certificate, {"code": certificate.code, "reason": reason.strip()})
 
 
-def reissue(certificate: Certificate, *, actor, name: str) -> Certificate:
+def reissue(certificate: Certificate, *, actor: User, name: str) -> Certificate:
     """A new certificate with a new code (a corrected name, say, or restoring a revoked one);
     the old one is superseded."""
     if certificate.superseded_at is not None:
@@ -163,3 +170,66 @@ def reissue(certificate: Certificate, *, actor, name: str) -> Certificate:
         "name": [certificate.context["participant_name"], name.strip()], "new_code": replacement.code,
     })
     return replacement
+
+
+def certificates_of(user: User) -> list[Certificate]:
+    """Every certificate issued to the user, newest first."""
+    return list(db.session.scalars(
+        select(Certificate).join(Enrolment).where(Enrolment.user_id == user.id)
+        .order_by(Certificate.issued_at.desc())
+    ))
+
+
+def valid_certificates_of(cohort: Cohort) -> list[Certificate]:
+    """The cohort's valid certificates, oldest first."""
+    return list(db.session.scalars(
+        select(Certificate).join(Enrolment).where(Enrolment.cohort_id == cohort.id, Certificate.is_valid)
+        .order_by(Certificate.id)
+    ))
+
+
+def zip_name(cohort: Cohort) -> str:
+    """The download name of a cohort's certificates ZIP."""
+    return file_name(cohort.name, "certificates", suffix=".zip")
+
+
+def may_download(user: User, certificate: Certificate) -> bool:
+    """The holder, their council lead, their cohort's facilitators and admins may download it."""
+    enrolment = certificate.enrolment
+    if user.has_role(Role.ADMIN) or enrolment.user_id == user.id:
+        return True
+    if user.has_role(Role.COUNCIL_LEAD) and user.council_id is not None:
+        if enrolment.user.council_id == user.council_id:
+            return True
+    return user.has_role(Role.FACILITATOR) and may_run(user, enrolment.cohort)
+
+
+
+class _Sink:
+    """A write-only file for ZipFile that hands each written chunk to the response."""
+
+    def __init__(self):
+        self.chunks: list[bytes] = []
+
+    def write(self, data: bytes) -> int:
+        self.chunks.append(bytes(data))
+        return len(data)
+
+    def flush(self) -> None:
+        pass
+
+    def take(self) -> bytes:
+        data, self.chunks = b"".join(self.chunks), []
+        return data
+
+
+def zip_stream(certificates: list[Certificate]) -> Iterator[bytes]:
+    """Yield a ZIP of the certificates one file at a time: memory holds one PDF, not all."""
+    sink = _Sink()
+    with zipfile.ZipFile(sink, mode="w", compression=zipfile.ZIP_STORED) as archive:
+        for certificate in certificates:
+            with storage().open(certificate.storage_key) as source, archive.open(certificate.filename, "w") as target:
+                while chunk := source.read(64 * 1024):
+                    target.write(chunk)
+                    yield sink.take()
+    yield sink.take()

@@ -2,27 +2,23 @@
 
 from __future__ import annotations
 
-import zipfile
-
-from flask import Blueprint, Response, abort, flash, redirect, render_template, send_file, stream_with_context, url_for
+from flask import Response, abort, flash, redirect, render_template, send_file, stream_with_context, url_for
 from flask_login import current_user
-from sqlalchemy import select
 
 from app import access
 from app.auth.models import Role
-from app.certificates import services
+from app.certificates import bp, services
 from app.certificates.codes import normalise_code
 from app.certificates.forms import CheckPdfForm, ReissueForm, RevokeForm, VerifyCodeForm
-from app.certificates.models import Certificate
-from app.cohorts.models import Enrolment
 from app.certificates.completion import completion_for
-from app.cohorts.services import current_enrolment, may_run
+from app.certificates.models import Certificate
 from app.cohorts.loading import load_cohort
+from app.cohorts.models import Enrolment
+from app.cohorts.services import current_enrolment
+from app.errors import show_error
 from app.extensions import db, limiter
 from app.forms import ConfirmForm
 from app.storage import storage
-
-bp = Blueprint("certificates", __name__)
 
 VERIFY_LIMIT = "30 per minute"
 
@@ -67,22 +63,12 @@ def verify_code(code):
     return render_template("certificates/result.html", certificate=certificate, code=code), status
 
 
-def may_download(user, certificate: Certificate) -> bool:
-    enrolment = certificate.enrolment
-    if user.has_role(Role.ADMIN) or enrolment.user_id == user.id:
-        return True
-    if user.has_role(Role.COUNCIL_LEAD) and user.council_id is not None:
-        if enrolment.user.council_id == user.council_id:
-            return True
-    return user.has_role(Role.FACILITATOR) and may_run(user, enrolment.cohort)
-
-
 @bp.get("/certificates/<int:certificate_id>.pdf")
 @access.signed_in
 def download(certificate_id):
     """The certificate PDF, for its holder, their council lead, their facilitators and admins."""
     certificate = db.get_or_404(Certificate, certificate_id)
-    if not may_download(current_user, certificate):
+    if not services.may_download(current_user, certificate):
         abort(404)
     return send_file(storage().open(certificate.storage_key), mimetype="application/pdf",
                      as_attachment=True, download_name=certificate.filename)
@@ -93,43 +79,10 @@ def download(certificate_id):
 def mine():
     """What is left to complete, and my certificate once it is issued."""
     enrolment = current_enrolment(current_user)
-    certificates = db.session.scalars(
-        select(Certificate).join(Enrolment).where(Enrolment.user_id == current_user.id)
-        .order_by(Certificate.issued_at.desc())
-    ).all()
+    certificates = services.certificates_of(current_user)
     completion = completion_for(enrolment) if enrolment is not None else None
     return render_template("certificates/mine.html", enrolment=enrolment, completion=completion,
                            certificates=certificates)
-
-
-class _Sink:
-    """A write-only file for ZipFile that hands each written chunk to the response."""
-
-    def __init__(self):
-        self.chunks: list[bytes] = []
-
-    def write(self, data: bytes) -> int:
-        self.chunks.append(bytes(data))
-        return len(data)
-
-    def flush(self) -> None:
-        pass
-
-    def take(self) -> bytes:
-        data, self.chunks = b"".join(self.chunks), []
-        return data
-
-
-def zip_stream(certificates: list[Certificate]):
-    """Yield a ZIP of the certificates one file at a time: memory holds one PDF, not all."""
-    sink = _Sink()
-    with zipfile.ZipFile(sink, mode="w", compression=zipfile.ZIP_STORED) as archive:
-        for certificate in certificates:
-            with storage().open(certificate.storage_key) as source, archive.open(certificate.filename, "w") as target:
-                while chunk := source.read(64 * 1024):
-                    target.write(chunk)
-                    yield sink.take()
-    yield sink.take()
 
 
 @bp.get("/cohorts/<int:cohort_id>/certificates.zip")
@@ -137,13 +90,9 @@ def zip_stream(certificates: list[Certificate]):
 def cohort_zip(cohort_id):
     """Every valid certificate of a cohort as one ZIP, streamed."""
     cohort = load_cohort(cohort_id)
-    certificates = db.session.scalars(
-        select(Certificate).join(Enrolment).where(
-            Enrolment.cohort_id == cohort.id, Certificate.revoked_at.is_(None), Certificate.superseded_at.is_(None)
-        ).order_by(Certificate.id)
-    ).all()
-    filename = "".join(c if c.isalnum() else "-" for c in cohort.name) + "-certificates.zip"
-    return Response(stream_with_context(zip_stream(certificates)), mimetype="application/zip",
+    certificates = services.valid_certificates_of(cohort)
+    filename = services.zip_name(cohort)
+    return Response(stream_with_context(services.zip_stream(certificates)), mimetype="application/zip",
                     headers={"Content-Disposition": f'attachment; filename="{filename}"'})
 
 
@@ -166,7 +115,8 @@ def revoke(certificate_id):
         try:
             services.revoke(certificate, actor=current_user, reason=form.reason.data)
         except services.CertificateError as error:
-            form.reason.errors.append(str(error))
+            db.session.rollback()
+            show_error(form, error, default="reason")
         else:
             db.session.commit()
             flash(f"Certificate {certificate.code} is revoked")
@@ -185,7 +135,8 @@ def reissue(certificate_id):
         try:
             replacement = services.reissue(certificate, actor=current_user, name=form.name.data)
         except services.CertificateError as error:
-            form.name.errors.append(str(error))
+            db.session.rollback()
+            show_error(form, error, default="name")
         else:
             db.session.commit()
             flash(f"Reissued as {replacement.code}; {certificate.code} now shows as superseded")

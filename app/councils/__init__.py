@@ -1,0 +1,7 @@
+"""Councils: the register of councils and their signatories, for the programme team."""
+
+from flask import Blueprint
+
+bp = Blueprint("councils", __name__, url_prefix="/admin/councils")
+
+from app.councils import views  # noqa: E402,F401 - they add routes to bp

@@ -11,6 +11,7 @@ from datetime import date, datetime
 from sqlalchemy import func, or_, select
 
 from app.audit.services import record
+from app.auth.models import User
 from app.councils.models import Council, CouncilKind, Nation
 from app.extensions import db
 
@@ -162,3 +163,8 @@ def search_councils(query: str = "", signatories_only: bool = False):
     if signatories_only:
         statement = statement.where(Council.signed_on.is_not(None))
     return statement
+
+
+def council_people(council: Council) -> list[User]:
+    """The people who belong to the council, by name."""
+    return db.session.scalars(select(User).where(User.council_id == council.id).order_by(User.name)).all()

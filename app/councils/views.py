@@ -1,17 +1,14 @@
 """The councils register, for the programme team."""
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from sqlalchemy import select
 
 from app import access
-from app.auth.models import Role, User
-from app.councils import services
+from app.auth.models import Role
+from app.councils import bp, services
 from app.councils.forms import CouncilImportForm
 from app.councils.models import Council
 from app.extensions import db
-
-bp = Blueprint("councils", __name__, url_prefix="/admin/councils")
 
 
 @bp.get("/")
@@ -33,9 +30,7 @@ def index():
 def detail(council_id):
     """A council and its people."""
     council = db.get_or_404(Council, council_id)
-    people = db.session.scalars(
-        select(User).where(User.council_id == council.id).order_by(User.name)
-    ).all()
+    people = services.council_people(council)
     return render_template("councils/detail.html", council=council, people=people)
 
 

@@ -1,31 +1,38 @@
-"""Intakes, for the programme team: create, change, open or close early, places, export."""
+"""Intakes and nominations, for the programme team: intakes (create, change, open or close
+early, places, export) and the queue of nominations (decisions one at a time or several at once)."""
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, flash, redirect, render_template, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from sqlalchemy import select
 
 from app import access
 from app.auth.models import Role
 from app.councils.models import Council
-from app.courses.models import Course
+from app.errors import DomainError, show_error
+from app.exports import csv_response, file_name
 from app.extensions import db
 from app.forms import ConfirmForm
-from app.intakes import services
-from app.intakes.export import nominations_csv
-from app.intakes.forms import CouncilPlacesForm, IntakeForm, WindowForm
-from app.intakes.models import Intake
+from app.intakes import bp, decisions, queue, services
+from app.intakes.decisions import Decision
+from app.intakes.export import HEADER, nomination_rows
+from app.intakes.forms import (
+    BulkDecisionForm,
+    CouncilPlacesForm,
+    DecisionForm,
+    IntakeForm,
+    SubstitutionDecisionForm,
+    WindowForm,
+)
+from app.intakes.models import Intake, Nomination
+from app.intakes.queue import STATUS_FILTERS, QueueFilter
 from app.intakes.services import IntakeDetails, IntakeError
 from app.timeutil import utcnow
-
-bp = Blueprint("intakes", __name__, url_prefix="/admin/intakes")
 
 
 def _intake_form(intake: Intake | None = None) -> IntakeForm:
     form = IntakeForm()
-    courses = db.session.execute(select(Course.id, Course.title).order_by(Course.title)).all()
-    form.course.choices = [("", "Choose a course")] + [(str(i), t) for i, t in courses]
+    form.course.choices = services.course_choices()
     if intake is not None and not form.is_submitted():
         form.fill_from(intake)
     return form
@@ -44,11 +51,7 @@ def _details(form: IntakeForm) -> IntakeDetails:
     )
 
 
-def _show_error(form, error: IntakeError, default_field: str) -> None:
-    getattr(form, error.field or default_field).errors.append(str(error))
-
-
-@bp.get("/")
+@bp.get("/admin/intakes/")
 @access.roles(Role.ADMIN)
 def index():
     """Every intake, latest first, with its places used."""
@@ -57,7 +60,7 @@ def index():
     return render_template("intakes/index.html", page=page, used=used, now=utcnow())
 
 
-@bp.route("/new", methods=["GET", "POST"])
+@bp.route("/admin/intakes/new", methods=["GET", "POST"])
 @access.roles(Role.ADMIN)
 def create():
     """Set up a new intake."""
@@ -66,7 +69,8 @@ def create():
         try:
             intake = services.create_intake(_details(form), current_user)
         except IntakeError as error:
-            _show_error(form, error, "name")
+            db.session.rollback()
+            show_error(form, error, default="name")
         else:
             db.session.commit()
             flash(f"{intake.name} has been created")
@@ -74,7 +78,7 @@ def create():
     return render_template("intakes/edit.html", form=form, intake=None)
 
 
-@bp.route("/<int:intake_id>/edit", methods=["GET", "POST"])
+@bp.route("/admin/intakes/<int:intake_id>/edit", methods=["GET", "POST"])
 @access.roles(Role.ADMIN)
 def edit(intake_id):
     """Change an intake's dates and places."""
@@ -85,7 +89,7 @@ def edit(intake_id):
             services.update_intake(intake, _details(form), current_user)
         except IntakeError as error:
             db.session.rollback()
-            _show_error(form, error, "name")
+            show_error(form, error, default="name")
         else:
             db.session.commit()
             flash(f"{intake.name} has been saved")
@@ -93,16 +97,15 @@ def edit(intake_id):
     return render_template("intakes/edit.html", form=form, intake=intake)
 
 
-def _council_choices() -> list[tuple[str, str]]:
-    councils = db.session.execute(select(Council.id, Council.name).order_by(Council.name)).all()
-    return [("", "Choose a council")] + [(str(i), n) for i, n in councils]
+def _places_form(**kwargs) -> CouncilPlacesForm:
+    form = CouncilPlacesForm(**kwargs)
+    form.council.choices = services.council_choices()
+    return form
 
 
 def _render_detail(intake: Intake, places_form=None, window_form=None, status: int = 200):
     """The intake page; a form passed in with errors is shown with them."""
-    if places_form is None:
-        places_form = CouncilPlacesForm(formdata=None)
-        places_form.council.choices = _council_choices()
+    places_form = places_form or _places_form(formdata=None)
     window_form = window_form or WindowForm(formdata=None)
     page = render_template(
         "intakes/detail.html",
@@ -118,7 +121,7 @@ def _render_detail(intake: Intake, places_form=None, window_form=None, status: i
     return page, status
 
 
-@bp.get("/<int:intake_id>")
+@bp.get("/admin/intakes/<int:intake_id>")
 @access.roles(Role.ADMIN)
 def detail(intake_id):
     """An intake: its window, places, overrides and actions."""
@@ -134,41 +137,40 @@ def _window_action(intake_id: int, action, done: str):
         action(intake, current_user)
     except IntakeError as error:
         db.session.rollback()
-        form.window.errors.append(str(error))
+        show_error(form, error, default="window")
         return _render_detail(intake, window_form=form, status=409)
     db.session.commit()
     flash(done.format(name=intake.name))
     return redirect(url_for("intakes.detail", intake_id=intake.id))
 
 
-@bp.post("/<int:intake_id>/open")
+@bp.post("/admin/intakes/<int:intake_id>/open")
 @access.roles(Role.ADMIN)
 def open_now(intake_id):
     """Open the nomination window now."""
     return _window_action(intake_id, services.open_early, "Nominations for {name} are now open")
 
 
-@bp.post("/<int:intake_id>/close")
+@bp.post("/admin/intakes/<int:intake_id>/close")
 @access.roles(Role.ADMIN)
 def close_now(intake_id):
     """Close the nomination window now."""
     return _window_action(intake_id, services.close_early, "Nominations for {name} are now closed")
 
 
-@bp.post("/<int:intake_id>/places")
+@bp.post("/admin/intakes/<int:intake_id>/places")
 @access.roles(Role.ADMIN)
 def set_places(intake_id):
     """Give one council more or fewer places than the default."""
     intake = db.get_or_404(Intake, intake_id)
-    form = CouncilPlacesForm()
-    form.council.choices = _council_choices()
+    form = _places_form()
     if form.validate_on_submit():
         council = db.session.get(Council, int(form.council.data))
         try:
             services.set_council_places(intake, council, form.places.data, current_user)
         except IntakeError as error:
             db.session.rollback()
-            _show_error(form, error, "places")
+            show_error(form, error, default="places")
         else:
             db.session.commit()
             flash(f"{council.name} has {form.places.data} places on {intake.name}")
@@ -176,7 +178,7 @@ def set_places(intake_id):
     return _render_detail(intake, places_form=form, status=400)
 
 
-@bp.post("/<int:intake_id>/places/<int:council_id>/remove")
+@bp.post("/admin/intakes/<int:intake_id>/places/<int:council_id>/remove")
 @access.roles(Role.ADMIN)
 def remove_places(intake_id, council_id):
     """Put a council back on the default number of places."""
@@ -187,25 +189,129 @@ def remove_places(intake_id, council_id):
             services.remove_council_places(intake, council, current_user)
         except IntakeError as error:
             db.session.rollback()
-            places_form = CouncilPlacesForm(formdata=None)
-            places_form.council.choices = _council_choices()
+            places_form = _places_form(formdata=None)
             places_form.council.data = str(council.id)
-            places_form.places.errors = [str(error)]
+            show_error(places_form, error, default="places")
             return _render_detail(intake, places_form=places_form, status=409)
         db.session.commit()
         flash(f"{council.name} is back to {intake.places_per_council} places")
     return redirect(url_for("intakes.detail", intake_id=intake.id))
 
 
-@bp.get("/<int:intake_id>/nominations.csv")
+@bp.get("/admin/intakes/<int:intake_id>/nominations.csv")
 @access.roles(Role.ADMIN)
 def export(intake_id):
     """Download the intake's nominations as CSV."""
     intake = db.get_or_404(Intake, intake_id)
-    filename = f"nominations-{intake.id}-{intake.name}".lower()
-    safe = "".join(c if c.isalnum() else "-" for c in filename).strip("-")
-    return Response(
-        nominations_csv(intake).encode("utf-8"),
-        mimetype="text/csv",
-        headers={"Content-Disposition": f'attachment; filename="{safe}.csv"'},
+    return csv_response(file_name("nominations", str(intake.id), intake.name), HEADER, nomination_rows(intake))
+
+
+def _done_message(decision: Decision, decided: list[Nomination]) -> str:
+    names = decided[0].nominee_name if len(decided) == 1 else f"{len(decided)} nominations"
+    return {
+        Decision.ACCEPT: f"Accepted {names}",
+        Decision.WAITLIST: f"Added {names} to the waiting list",
+        Decision.DECLINE: f"Declined {names}",
+    }[decision]
+
+
+@bp.route("/admin/nominations/", methods=["GET", "POST"], endpoint="queue")
+@access.roles(Role.ADMIN)
+def queue_page():
+    """The queue: filter, count, select several and decide."""
+    filters = QueueFilter.from_args(request.args)
+    form = BulkDecisionForm()
+    if form.validate_on_submit():
+        decision = Decision(form.decision.data)
+        try:
+            decided = decisions.decide(form.nominations.data, decision, current_user, form.reason.data or "")
+        except IntakeError as error:
+            db.session.rollback()
+            show_error(form, error, default="nominations")
+        else:
+            db.session.commit()
+            flash(_done_message(decision, decided))
+            return redirect(request.full_path)
+    page = db.paginate(queue.queue(filters), per_page=25, error_out=False)
+    return render_template(
+        "intakes/queue/index.html",
+        form=form,
+        page=page,
+        filters=filters,
+        counts=queue.counts(filters),
+        status_filters=STATUS_FILTERS,
+        intakes=queue.intake_options(),
+        councils=queue.council_options(),
+        selected=set(form.nominations.data or []),
     )
+
+
+def _render_nomination(nomination: Nomination, form=None, substitution_form=None, status: int = 200):
+    decision_form = form or DecisionForm(formdata=None)
+    substitution_form = substitution_form or SubstitutionDecisionForm(formdata=None, prefix="substitution")
+    shown = substitution_form if substitution_form.errors else decision_form
+    page = render_template(
+        "intakes/queue/detail.html",
+        nomination=nomination,
+        history=queue.history(nomination),
+        decision_form=decision_form,
+        substitution_form=substitution_form,
+        form=shown,
+        decidable=[d for d in Decision if nomination.status in decisions.DECIDABLE_FROM[d]],
+    )
+    return page, status
+
+
+@bp.get("/admin/nominations/<int:nomination_id>")
+@access.roles(Role.ADMIN)
+def queue_nomination(nomination_id):
+    """A nomination in full, its history, and the decisions open to it."""
+    return _render_nomination(db.get_or_404(Nomination, nomination_id))
+
+
+@bp.post("/admin/nominations/<int:nomination_id>/decide")
+@access.roles(Role.ADMIN)
+def queue_decide(nomination_id):
+    """Decide one nomination."""
+    nomination = db.get_or_404(Nomination, nomination_id)
+    form = DecisionForm()
+    if form.validate_on_submit():
+        decision = Decision(form.decision.data)
+        try:
+            decisions.decide([nomination.id], decision, current_user, form.reason.data or "")
+        except IntakeError as error:
+            db.session.rollback()
+            # With one nomination, a refusal of "the nominations" is a refusal of this decision.
+            field = "reason" if error.field == "reason" else "decision"
+            show_error(form, DomainError(str(error), field))
+        else:
+            db.session.commit()
+            flash(_done_message(decision, [nomination]))
+            return redirect(url_for("intakes.queue_nomination", nomination_id=nomination.id))
+    return _render_nomination(nomination, form=form, status=400)
+
+
+@bp.post("/admin/nominations/<int:nomination_id>/substitution")
+@access.roles(Role.ADMIN)
+def queue_substitution(nomination_id):
+    """Approve or decline a council lead's request to substitute an accepted nominee."""
+    nomination = db.get_or_404(Nomination, nomination_id)
+    form = SubstitutionDecisionForm(prefix="substitution")
+    if form.validate_on_submit():
+        name = nomination.substitute_name
+        try:
+            if form.decision.data == "approve":
+                substitute = decisions.approve_substitution(nomination, current_user)
+            else:
+                decisions.decline_substitution(nomination, current_user, form.reason.data or "")
+        except IntakeError as error:
+            db.session.rollback()
+            show_error(form, error, default="decision")
+        else:
+            db.session.commit()
+            if form.decision.data == "approve":
+                flash(f"{name} has been given the place of {nomination.nominee_name}")
+                return redirect(url_for("intakes.queue_nomination", nomination_id=substitute.id))
+            flash(f"You declined the substitution of {name}")
+            return redirect(url_for("intakes.queue_nomination", nomination_id=nomination.id))
+    return _render_nomination(nomination, substitution_form=form, status=400)

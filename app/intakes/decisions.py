@@ -222,7 +222,7 @@ def council_leads(council_id: int) -> list[User]:
 
 
 def _email_decision(nomination: Nomination, decision: Decision) -> None:
-    link = absolute_url("nominations.detail", nomination_id=nomination.id)
+    link = absolute_url("intakes.lead_nomination", nomination_id=nomination.id)
     for lead in council_leads(nomination.council_id):
         if lead.email == nomination.email:
             continue  # a lead who nominated themselves hears as the nominee
@@ -253,7 +253,7 @@ def _email_nominee(nomination: Nomination, decision: Decision) -> None:
 
 
 def _email_substitution(nomination: Nomination, substitute_name: str, approved: bool, reason: str) -> None:
-    link = absolute_url("nominations.detail", nomination_id=nomination.id)
+    link = absolute_url("intakes.lead_nomination", nomination_id=nomination.id)
     for lead in council_leads(nomination.council_id):
         queue_email(
             to=lead.email,

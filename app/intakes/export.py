@@ -1,12 +1,13 @@
-"""The nominations of an intake as a CSV file for spreadsheets."""
+"""The nominations of an intake as rows for a CSV file."""
 
 from __future__ import annotations
+
+from typing import Iterator
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
 from app.councils.models import Council
-from app.exports import csv_text
 from app.extensions import db
 from app.intakes.models import Intake, Nomination
 from app.timeutil import to_local
@@ -34,8 +35,8 @@ def _when(moment) -> str:
     return to_local(moment).strftime("%Y-%m-%d %H:%M") if moment else ""
 
 
-def nominations_csv(intake: Intake) -> str:
-    """Every nomination of the intake, by council then nominee; UTF-8 with a BOM for Excel."""
+def nomination_rows(intake: Intake) -> Iterator[list]:
+    """Every nomination of the intake as a row under HEADER, by council then nominee."""
     nominations = db.session.scalars(
         select(Nomination)
         .join(Council, Council.id == Nomination.council_id)
@@ -43,7 +44,7 @@ def nominations_csv(intake: Intake) -> str:
         .options(joinedload(Nomination.created_by), joinedload(Nomination.decided_by))
         .order_by(Council.name, func.lower(Nomination.nominee_name), Nomination.id)
     ).all()
-    rows = (
+    return (
         [
             n.council.name,
             n.council.gss_code,
@@ -63,4 +64,3 @@ def nominations_csv(intake: Intake) -> str:
         ]
         for n in nominations
     )
-    return csv_text(HEADER, rows)

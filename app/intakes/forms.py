@@ -18,6 +18,7 @@ from wtforms import (
     BooleanField,
     EmailField,
     RadioField,
+    SelectChoice,
     SelectField,
     SelectMultipleField,
     StringField,
@@ -196,7 +197,7 @@ class SubstitutionForm(NominationForm):
 class DecisionForm(FlaskForm):
     decision = RadioField(
         "Decision",
-        choices=[(d.value, d.label) for d in Decision],
+        choices=[SelectChoice(d.value, d.label) for d in Decision],
         validators=[InputRequired(message="Choose a decision")],
         widget=GovRadioInput(),
     )
@@ -220,7 +221,10 @@ class BulkDecisionForm(DecisionForm):
 class SubstitutionDecisionForm(FlaskForm):
     decision = RadioField(
         "Substitution",
-        choices=[("approve", "Approve the substitution"), ("decline", "Decline the substitution")],
+        choices=[
+            SelectChoice("approve", "Approve the substitution"),
+            SelectChoice("decline", "Decline the substitution"),
+        ],
         validators=[InputRequired(message="Choose whether to approve the substitution")],
         widget=GovRadioInput(),
     )

@@ -59,6 +59,15 @@ def why_cannot_nominate(intake: Intake, council: Council) -> str | None:
     )
 
 
+def council_nominations(intake: Intake, council: Council) -> list[Nomination]:
+    """The council's nominations for the intake, in the order they were made."""
+    return db.session.scalars(
+        select(Nomination)
+        .where(Nomination.intake_id == intake.id, Nomination.council_id == council.id)
+        .order_by(Nomination.created_at, Nomination.id)
+    ).all()
+
+
 def _already_nominated(intake_id: int, email: str, name: str, exclude_id: int | None = None) -> None:
     statement = select(func.count(Nomination.id)).where(
         Nomination.intake_id == intake_id, Nomination.email == email

@@ -1,4 +1,4 @@
-"""The programme team's queue of nominations: filters and counts."""
+"""The programme team's queue of nominations: filters, counts and a nomination's history."""
 
 from __future__ import annotations
 
@@ -6,12 +6,23 @@ from dataclasses import dataclass
 
 from sqlalchemy import case, func, select
 
+from app.audit.models import AuditEvent
+from app.councils.models import Council
 from app.extensions import db
-from app.intakes.models import Nomination, NominationStatus
+from app.intakes.models import Intake, Nomination, NominationStatus
 
 #: Queue views beyond the statuses: the things waiting for the programme team to confirm.
 OFFERED = "offered"
 SUBSTITUTION = "substitution"
+
+
+#: The status filter's options: every status, then the things to confirm.
+STATUS_FILTERS = [
+    ("", "All nominations"),
+    *[(s.value, s.label) for s in NominationStatus],
+    (OFFERED, "Places offered, to confirm"),
+    (SUBSTITUTION, "Substitutions requested"),
+]
 
 
 @dataclass(frozen=True)
@@ -88,3 +99,22 @@ def counts(filters: QueueFilter) -> dict[str, int]:
         result[OFFERED] += offered
         result[SUBSTITUTION] += substitutions
     return result
+
+
+def intake_options() -> list[tuple[int, str]]:
+    """(id, name) of every intake for the queue's filter, the latest to close first."""
+    return db.session.execute(select(Intake.id, Intake.name).order_by(Intake.closes_at.desc())).all()
+
+
+def council_options() -> list[tuple[int, str]]:
+    """(id, name) of every council for the queue's filter, by name."""
+    return db.session.execute(select(Council.id, Council.name).order_by(Council.name)).all()
+
+
+def history(nomination: Nomination) -> list[AuditEvent]:
+    """The audit events of a nomination, oldest first."""
+    return db.session.scalars(
+        select(AuditEvent)
+        .where(AuditEvent.object_type == "Nomination", AuditEvent.object_id == nomination.id)
+        .order_by(AuditEvent.at, AuditEvent.id)
+    ).all()

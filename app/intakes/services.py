@@ -10,9 +10,11 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from sqlalchemy import case, func, select
+from wtforms import SelectChoice
 
 from app.audit.services import record
 from app.councils.models import Council
+from app.courses.models import Course
 from app.errors import DomainError
 from app.extensions import db
 from app.intakes.models import HOLDS_A_PLACE, CouncilPlaces, Intake, Nomination
@@ -58,6 +60,18 @@ def lock_intake(intake_id: int) -> Intake:
 def intakes_newest_first():
     """A select of every intake, the latest to close first, for paginating."""
     return select(Intake).order_by(Intake.closes_at.desc(), Intake.id.desc())
+
+
+def course_choices() -> list[SelectChoice]:
+    """The course select box: a prompt, then every course by title."""
+    courses = db.session.execute(select(Course.id, Course.title).order_by(Course.title)).all()
+    return [SelectChoice("", "Choose a course")] + [SelectChoice(str(i), t) for i, t in courses]
+
+
+def council_choices() -> list[SelectChoice]:
+    """The council select box: a prompt, then every council by name."""
+    councils = db.session.execute(select(Council.id, Council.name).order_by(Council.name)).all()
+    return [SelectChoice("", "Choose a council")] + [SelectChoice(str(i), n) for i, n in councils]
 
 
 def intakes_for_leads(now: datetime):

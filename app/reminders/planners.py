@@ -204,7 +204,7 @@ def _closing_reminders(now: datetime, label: str, since: timedelta, until: timed
                     dedupe_key=f"nomination-closing-{label}:{intake.id}:{lead.id}",
                     template="nominations_closing",
                     context={"intake": intake, "closes": format_datetime(intake.closes_at),
-                             "remaining": places.remaining, "link": absolute_url("nominations.index")},
+                             "remaining": places.remaining, "link": absolute_url("intakes.lead_index")},
                 )
 
 

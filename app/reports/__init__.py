@@ -3,3 +3,9 @@
 Everything here reads; nothing writes. Figures come from grouped SQL queries over whole
 pages of rows at once, so each page costs the same number of queries at any size.
 """
+
+from flask import Blueprint
+
+bp = Blueprint("reports", __name__)
+
+from app.reports import admin_views, lead_views, staff_views  # noqa: E402,F401 - they add routes to bp

@@ -10,11 +10,10 @@ from app.exports import csv_response, file_name
 from app.extensions import db
 from app.intakes.models import Intake
 from app.intakes.services import intakes_newest_first
-from app.reports import intake as intake_report
-from app.reports import overview
-from app.reports.blueprint import bp
-from app.reports.figures import by_cohort, outcomes
 from app.paging import paginate_rows
+from app.reports import bp, overview
+from app.reports import intake as intake_report
+from app.reports.figures import by_cohort, outcomes
 
 
 @bp.get("/admin/reports/")
@@ -25,7 +24,11 @@ def overview_page():
     reports = overview.intake_reports(page.items)
     programme = overview.programme_report()
     return render_template(
-        "reports/overview.html", page=page, reports=reports, programme=programme, overview=overview,
+        "reports/overview.html", page=page, reports=reports, programme=programme,
+        take_up_chart=overview.take_up_chart(programme), places_chart=overview.places_chart(reports),
+        places_header=overview.PLACES_HEADER, places_rows=overview.places_rows(reports),
+        rates_chart=overview.intake_rates_chart(reports),
+        outcomes_header=overview.OUTCOMES_HEADER, outcomes_rows=overview.outcomes_rows(reports),
     )
 
 
@@ -37,16 +40,12 @@ def take_up_csv():
                         overview.take_up_rows(overview.programme_report()))
 
 
-def _all_intakes() -> list[overview.IntakeReport]:
-    return overview.intake_reports(db.session.scalars(intakes_newest_first()).all())
-
-
 @bp.get("/admin/reports/intakes-places.csv")
 @access.roles(Role.ADMIN)
 def intakes_places_csv():
     """Places and nominations on every intake, as CSV."""
     return csv_response("intakes-places-and-nominations.csv", overview.PLACES_HEADER,
-                        overview.places_rows(_all_intakes()))
+                        overview.places_rows(overview.every_intake_report()))
 
 
 @bp.get("/admin/reports/intakes-outcomes.csv")
@@ -54,7 +53,7 @@ def intakes_places_csv():
 def intakes_outcomes_csv():
     """Cohorts, completion, attendance and certificates on every intake, as CSV."""
     return csv_response("intakes-cohorts-and-outcomes.csv", overview.OUTCOMES_HEADER,
-                        overview.outcomes_rows(_all_intakes()))
+                        overview.outcomes_rows(overview.every_intake_report()))
 
 
 @bp.get("/admin/reports/intakes/<int:intake_id>")
@@ -67,7 +66,12 @@ def intake_page(intake_id):
     results = outcomes(by_cohort([cohort.id for cohort in page.items]))
     return render_template(
         "reports/intake.html", intake=intake, report=report, page=page, results=results,
-        totals=intake_report.places_totals(intake), views=intake_report, overview=overview,
+        totals=intake_report.places_totals(intake),
+        nominations_chart=intake_report.nominations_chart(report),
+        nominations_header=intake_report.NOMINATIONS_HEADER, nominations_rows=intake_report.nomination_rows(report),
+        fill_chart=intake_report.fill_chart(page.items, results),
+        rates_chart=intake_report.cohort_rates_chart(page.items, results),
+        cohorts_header=intake_report.COHORTS_HEADER, cohorts_rows=intake_report.cohort_rows(page.items, results),
     )
 
 
@@ -86,7 +90,7 @@ def intake_nominations_csv(intake_id):
 def intake_cohorts_csv(intake_id):
     """Every cohort of an intake with its figures, as CSV."""
     intake = db.get_or_404(Intake, intake_id)
-    cohorts = db.session.scalars(intake_report.cohorts_of(intake)).all()
+    cohorts = intake_report.cohort_list(intake)
     results = outcomes(by_cohort([cohort.id for cohort in cohorts]))
     return csv_response(file_name(intake.name, "cohorts"), intake_report.COHORTS_HEADER,
                         intake_report.cohort_rows(cohorts, results))
@@ -100,7 +104,8 @@ def intake_councils(intake_id):
     page = paginate_rows(intake_report.council_places(intake), per_page=25)
     return render_template(
         "reports/councils.html", intake=intake, page=page, totals=intake_report.places_totals(intake),
-        views=intake_report,
+        councils_chart=intake_report.councils_chart(page.items), header=intake_report.COUNCILS_HEADER,
+        rows=intake_report.council_rows(page.items),
     )
 
 
@@ -109,6 +114,6 @@ def intake_councils(intake_id):
 def intake_councils_csv(intake_id):
     """Places allocated and used by every council on an intake, as CSV."""
     intake = db.get_or_404(Intake, intake_id)
-    rows = db.session.execute(intake_report.council_places(intake)).all()
+    rows = intake_report.council_place_rows(intake)
     return csv_response(file_name(intake.name, "places by council"), intake_report.COUNCILS_HEADER,
                         intake_report.council_rows(rows))

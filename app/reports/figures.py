@@ -10,11 +10,11 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
-from sqlalchemy import and_, case, func, literal_column, select
+from sqlalchemy import case, func, literal_column, select
 
 from app.certificates.models import Certificate
 from app.cohorts.attendance import ATTENDED, COUNTED
-from app.cohorts.models import Attendance, Cohort, Enrolment, EnrolmentStatus, LiveSession
+from app.cohorts.models import PLACED, Attendance, Cohort, Enrolment, EnrolmentStatus, LiveSession
 from app.councils.models import Council
 from app.extensions import db
 from app.intakes.models import HOLDS_A_PLACE, Nomination, NominationStatus
@@ -22,7 +22,6 @@ from app.intakes.models import HOLDS_A_PLACE, Nomination, NominationStatus
 PROGRAMME = 0
 
 #: People in a cohort now: their place counts towards its fill.
-IN_COHORT = (EnrolmentStatus.ACTIVE, EnrolmentStatus.COMPLETED)
 #: Everyone who started in a cohort, for the completion rate. A transferred enrolment is
 #: left out: the person is counted once, in the cohort they moved to.
 STARTED = (EnrolmentStatus.ACTIVE, EnrolmentStatus.COMPLETED, EnrolmentStatus.WITHDRAWN)
@@ -154,7 +153,7 @@ class Outcomes:
 
     @property
     def participants(self) -> int:
-        return self.count(*IN_COHORT)
+        return self.count(*PLACED)
 
     @property
     def completed(self) -> int:
@@ -214,7 +213,7 @@ def outcomes(scope: Scope) -> dict[int, Outcomes]:
                 select(scope.key(), func.count(Certificate.id))
                 .join(Enrolment, Enrolment.id == Certificate.enrolment_id)
                 .join(Cohort, Cohort.id == Enrolment.cohort_id)
-                .where(and_(Certificate.revoked_at.is_(None), Certificate.superseded_at.is_(None)))
+                .where(Certificate.is_valid)
             )
         ).all()
     )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import case, func, or_, select
+from sqlalchemy import Select, case, func, or_, select
 
 from app.cohorts.models import Cohort
 from app.councils.models import Council
@@ -16,7 +16,7 @@ from app.reports.overview import NOMINATION_STATUSES, IntakeReport, outcome_cell
 from app.timeutil import to_local
 
 
-def cohorts_of(intake: Intake):
+def cohorts_of(intake: Intake) -> Select:
     """A select of the intake's cohorts, in the order they start, for paginating."""
     return select(Cohort).where(Cohort.intake_id == intake.id).order_by(Cohort.start_on, Cohort.name, Cohort.id)
 
@@ -24,7 +24,7 @@ def cohorts_of(intake: Intake):
 # Places by council ----------------------------------------------------------------------------
 
 
-def council_places(intake: Intake):
+def council_places(intake: Intake) -> Select:
     """A select of one row per council that could nominate to the intake (signed by the day
     it closes) or did: id, name, GSS code, places allocated, used, accepted and nominated.
     Those using most places come first."""
@@ -72,6 +72,16 @@ class PlacesTotals:
     @property
     def share(self) -> Rate:
         return Rate(self.used, self.allocated)
+
+
+def cohort_list(intake: Intake) -> list[Cohort]:
+    """The intake's cohorts, in the order of `cohorts_of`."""
+    return list(db.session.scalars(cohorts_of(intake)))
+
+
+def council_place_rows(intake: Intake) -> list:
+    """Every council's places on the intake, as `council_places` rows."""
+    return list(db.session.execute(council_places(intake)).all())
 
 
 def places_totals(intake: Intake) -> PlacesTotals:

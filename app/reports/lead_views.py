@@ -2,24 +2,16 @@
 
 from __future__ import annotations
 
-from flask import abort, render_template, request
-from flask_login import current_user
+from flask import render_template, request
 
 from app import access
 from app.auth.models import Role
 from app.exports import csv_response
 from app.extensions import db
-from app.intakes.models import Intake, Nomination
-from app.reports import people
-from app.reports.blueprint import bp
+from app.intakes.models import Intake
+from app.reports import bp, people
+from app.reports.loading import lead_council, load_own_nomination
 from app.timeutil import utcnow
-
-
-def _council():
-    """The signed-in lead's council; a lead with none has nobody to follow."""
-    if current_user.council is None:
-        abort(404)
-    return current_user.council
 
 
 def _chosen(intakes: list[Intake]) -> Intake | None:
@@ -32,7 +24,7 @@ def _chosen(intakes: list[Intake]) -> Intake | None:
 @access.roles(Role.COUNCIL_LEAD)
 def our_people():
     """Every nominee of the lead's council across intakes, and the council's places."""
-    council = _council()
+    council = lead_council()
     intakes = people.intakes_of(council, utcnow())
     chosen = _chosen(intakes)
     page = db.paginate(people.nominations_of(council, chosen.id if chosen else None), per_page=25, error_out=False)
@@ -46,9 +38,9 @@ def our_people():
 @access.roles(Role.COUNCIL_LEAD)
 def our_people_csv():
     """The council's nominees as CSV, for the intake chosen or all."""
-    council = _council()
+    council = lead_council()
     chosen = _chosen(people.intakes_of(council, utcnow()))
-    nominations = db.session.scalars(people.nominations_of(council, chosen.id if chosen else None)).all()
+    nominations = people.nominations_list(council, chosen.id if chosen else None)
     return csv_response("our-people.csv", people.PEOPLE_HEADER, people.people_rows(people.nominees(nominations)))
 
 
@@ -56,8 +48,6 @@ def our_people_csv():
 @access.roles(Role.COUNCIL_LEAD)
 def person(nomination_id):
     """One nominee: their nomination, cohort, progress, attendance and certificate."""
-    nomination = db.get_or_404(Nomination, nomination_id)
-    if nomination.council_id != _council().id:
-        abort(404)
+    nomination = load_own_nomination(nomination_id)
     (row,) = people.nominees([nomination])
     return render_template("reports/person.html", row=row, nomination=nomination)

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from app.extensions import db
 from app.intakes.models import Intake, NominationStatus
+from app.intakes.services import intakes_newest_first
 from app.reports import charts
 from app.reports.figures import PROGRAMME, Nominations, Outcomes, Rate, by_intake, nominations, outcomes, programme, signatory_councils
 
@@ -54,6 +56,11 @@ def intake_reports(intakes: list[Intake]) -> list[IntakeReport]:
 # Tables: the same rows for the page and the CSV ----------------------------------------------
 
 TAKE_UP_HEADER = ["Signatory councils", "Councils that took up places", "Councils with staff accepted"]
+
+
+def every_intake_report() -> list[IntakeReport]:
+    """The figures of every intake, newest first."""
+    return intake_reports(list(db.session.scalars(intakes_newest_first())))
 
 
 def take_up_rows(report: ProgrammeReport) -> list[list]:

@@ -5,23 +5,23 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import Select, and_, func, or_, select
 
 from app.certificates.completion import Completion, completions_for
 from app.certificates.models import Certificate
 from app.cohorts.attendance import AttendanceFigure, figures_for
-from app.cohorts.models import Cohort, Enrolment, EnrolmentStatus
+from app.cohorts.models import Cohort, Enrolment
 from app.councils.models import Council
 from app.courses.services import Progress
 from app.extensions import db
 from app.intakes.models import Intake, Nomination
 from app.intakes.services import Places, places_for
 from app.reports.progress import certificates_for, lessons_read
+from app.urls import absolute_url
 
-CURRENT = (EnrolmentStatus.ACTIVE, EnrolmentStatus.COMPLETED)
 
 
-def nominations_of(council: Council, intake_id: int | None = None):
+def nominations_of(council: Council, intake_id: int | None = None) -> Select:
     """A select of the council's nominations, newest intake first, then by name."""
     statement = (
         select(Nomination)
@@ -32,6 +32,11 @@ def nominations_of(council: Council, intake_id: int | None = None):
     if intake_id is not None:
         statement = statement.where(Nomination.intake_id == intake_id)
     return statement
+
+
+def nominations_list(council: Council, intake_id: int | None = None) -> list[Nomination]:
+    """The council's nominations, in the order of `nominations_of`."""
+    return list(db.session.scalars(nominations_of(council, intake_id)))
 
 
 def intakes_of(council: Council, now: datetime) -> list[Intake]:
@@ -90,7 +95,7 @@ def _enrolments(nominations: list[Nomination]) -> dict[int, Enrolment]:
         if nomination_id is None:
             continue
         current = chosen.get(nomination_id)
-        if current is None or enrolment.status in CURRENT or current.status not in CURRENT:
+        if current is None or enrolment.is_placed or not current.is_placed:
             chosen[nomination_id] = enrolment
     return chosen
 
@@ -127,8 +132,6 @@ PEOPLE_HEADER = [
 
 def people_rows(rows: list[Nominee]) -> list[list]:
     """The lead's people as spreadsheet rows, the same figures the page shows."""
-    from app.urls import absolute_url
-
     out = []
     for row in rows:
         n, certificate = row.nomination, row.certificate

@@ -7,7 +7,6 @@ import io
 from datetime import timedelta
 
 import pytest
-from bs4 import BeautifulSoup
 
 from app.assessments.models import QuizAttempt, SubmissionStatus
 from app.cohorts.services import enrol
@@ -15,10 +14,7 @@ from app.extensions import db
 from app.timeutil import utcnow
 from tests.assessments.conftest import PDF, assignment_of, quiz_of
 from tests.factories import make_cohort, make_intake, make_submission, make_user
-
-
-def soup(response):
-    return BeautifulSoup(response.data, "html.parser")
+from tests.pages import parse
 
 
 def text(node) -> str:
@@ -63,27 +59,27 @@ def test_a_draft_file_is_its_authors_alone(login, participant, assignment, facil
 def test_a_facilitator_marks_from_the_queue_and_the_participant_reads_the_feedback(login, submission, facilitator,
                                                                                    participant):
     marker = login(facilitator)
-    page = soup(marker.get("/marking/"))
+    page = parse(marker.get("/marking/"))
     (row,) = page.select("#queue tbody tr")
     assert text(row).startswith("Pat Learner")
-    page = soup(marker.get(row.a["href"]))
+    page = parse(marker.get(row.a["href"]))
     assert text(page.h1) == "Pat Learner: Plan one small change"
     assert [text(legend) for legend in page.select("form legend")][:2] == [
         "Criterion 1 of 2 Names the users the change is for", "Criterion 2 of 2 Says how the team will know it worked"]
     version = page.select_one("input[name=version]")["value"]
     response = marker.post(f"/marking/{submission.id}", data={**MARK, "version": version})
     assert response.headers["Location"] == "/marking/"
-    page = soup(marker.get("/marking/"))
+    page = parse(marker.get("/marking/"))
     assert "You passed Pat Learner’s submission" in text(page.select_one(".govuk-notification-banner"))
     assert text(page.select_one("#queue-empty")) == "Nothing is waiting for marking."
 
-    page = soup(login(participant).get(f"/assignments/{submission.assessment_id}"))
+    page = parse(login(participant).get(f"/assignments/{submission.assessment_id}"))
     assert text(page.select_one("#assignment-status")).startswith("Passed on ")
     assert text(page.select_one(".app-feedback")) == "Good, clear plan."
 
 
 def test_refusing_to_refer_without_feedback_keeps_the_judgements(login, submission, facilitator):
-    page = soup(login(facilitator).post(f"/marking/{submission.id}", data={
+    page = parse(login(facilitator).post(f"/marking/{submission.id}", data={
         **MARK, "outcome": "refer", "feedback": "", "version": "1"}))
     assert text(page.select_one("#feedback-error")) == "Error: Enter feedback that says what to change before resubmitting"
     assert page.select_one("input[name=criterion-2][value=partly_met]").has_attr("checked")
@@ -91,7 +87,7 @@ def test_refusing_to_refer_without_feedback_keeps_the_judgements(login, submissi
 
 
 def test_a_mark_without_judgements_is_refused_beside_each_criterion(login, submission, facilitator):
-    page = soup(login(facilitator).post(f"/marking/{submission.id}", data={"outcome": "pass", "version": "1"}))
+    page = parse(login(facilitator).post(f"/marking/{submission.id}", data={"outcome": "pass", "version": "1"}))
     assert [text(a) for a in page.select(".govuk-error-summary a")] == [
         "Choose met, partly met or not met for criterion 1", "Choose met, partly met or not met for criterion 2"]
 
@@ -101,13 +97,13 @@ def test_two_markers_at_once_make_one_mark_and_one_conflict_message(login, submi
     cohort.facilitators.append(second)
     db.session.commit()
     first_client, second_client = login(facilitator), login(second)
-    seen = [soup(c.get(f"/marking/{submission.id}")).select_one("input[name=version]")["value"]
+    seen = [parse(c.get(f"/marking/{submission.id}")).select_one("input[name=version]")["value"]
             for c in (first_client, second_client)]
     assert first_client.post(f"/marking/{submission.id}", data={**MARK, "version": seen[0]}).status_code == 302
     response = second_client.post(f"/marking/{submission.id}", data={
         **MARK, "outcome": "refer", "feedback": "Needs a measure.", "version": seen[1]})
     assert response.status_code == 409
-    page = soup(response)
+    page = parse(response)
     assert page.title.get_text().startswith("Error: ")
     assert text(page.select_one(".govuk-error-summary")).startswith(
         "This submission has already been marked Fay Marker marked this submission on ")
@@ -131,7 +127,7 @@ def test_the_gradebook_shows_each_status_and_exports_it(login, imported, cohort,
     enrol(cohort, make_user("participant", name="Zed Later"), actor=None)
     db.session.commit()
     client = login(facilitator)
-    page = soup(client.get(f"/cohorts/{cohort.id}/gradebook"))
+    page = parse(client.get(f"/cohorts/{cohort.id}/gradebook"))
     rows = {text(tr.th): [text(td) for td in tr.select("td")] for tr in page.select("#gradebook tbody tr")}
     assert rows["Pat Learner"][0] == "Passed Passed with 50%"
     assert rows["Pat Learner"][1].startswith("Submitted Submitted on ") and rows["Pat Learner"][1].endswith(
@@ -192,4 +188,4 @@ def test_an_incomplete_mark_of_work_someone_else_has_marked_is_a_conflict_too(lo
     assert login(facilitator).post(f"/marking/{submission.id}", data={**MARK, "version": "1"}).status_code == 302
     response = login(second).post(f"/marking/{submission.id}", data={"version": "1"})
     assert response.status_code == 409
-    assert "Fay Marker marked this submission on " in text(soup(response).select_one(".govuk-error-summary"))
+    assert "Fay Marker marked this submission on " in text(parse(response).select_one(".govuk-error-summary"))

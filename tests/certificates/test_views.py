@@ -1,17 +1,12 @@
 import io
 import zipfile
 
-from bs4 import BeautifulSoup
-
 from app.certificates import services
 from app.cohorts.services import enrol
 from app.extensions import db
 from app.storage import storage
 from tests.factories import make_cohort, make_user
-
-
-def soup(response):
-    return BeautifulSoup(response.data, "html.parser")
+from tests.pages import parse
 
 
 def issued(admin, **person):
@@ -25,7 +20,7 @@ def issued(admin, **person):
 def test_verification_says_valid_in_any_case_and_shows_no_more_than_the_certificate(admin, client):
     certificate = issued(admin, name="Gareth Lewis", email="gareth@adur.gov.uk")
     response = client.get(f"/verify/{certificate.code.lower()}", follow_redirects=True)
-    page = soup(response)
+    page = parse(response)
     assert response.status_code == 200
     assert "Valid certificate" in page.select_one("main").get_text()
     assert "Gareth Lewis" in page.select_one("main").get_text()
@@ -36,17 +31,17 @@ def test_verification_says_revoked_superseded_or_not_found(admin, client):
     certificate = issued(admin)
     replacement = services.reissue(certificate, actor=admin, name="A Corrected Name")
     db.session.commit()
-    assert "replaced by a newer one" in soup(client.get(f"/verify/{certificate.code}")).get_text()
+    assert "replaced by a newer one" in parse(client.get(f"/verify/{certificate.code}")).get_text()
     services.revoke(replacement, actor=admin, reason="Issued in error")
     db.session.commit()
-    assert "was revoked on" in soup(client.get(f"/verify/{replacement.code}")).get_text()
+    assert "was revoked on" in parse(client.get(f"/verify/{replacement.code}")).get_text()
     missing = client.get("/verify/DLP-2222-3333-4444-5555")
     assert missing.status_code == 404
-    assert "Certificate not found" in soup(missing).h1.get_text()
+    assert "Certificate not found" in parse(missing).h1.get_text()
 
 
 def test_the_code_form_refuses_nonsense_beside_the_field(client):
-    page = soup(client.post("/verify", data={"code": "hello"}))
+    page = parse(client.post("/verify", data={"code": "hello"}))
     assert "Enter a code like DLP-" in page.select_one("#code-error").get_text()
     assert page.select_one("#code")["value"] == "hello"
 
@@ -56,11 +51,11 @@ def test_uploading_the_issued_pdf_matches_and_a_changed_byte_does_not(admin, cli
     pdf = storage().read(certificate.storage_key)
     same = client.post("/verify/file", data={"file": (io.BytesIO(pdf), "certificate.pdf")},
                        content_type="multipart/form-data")
-    assert f"The file is exactly certificate {certificate.code}" in soup(same).h1.get_text()
+    assert f"The file is exactly certificate {certificate.code}" in parse(same).h1.get_text()
     edited = pdf[:-20] + bytes([pdf[-20] ^ 1]) + pdf[-19:]
     changed = client.post("/verify/file", data={"file": (io.BytesIO(edited), "certificate.pdf")},
                           content_type="multipart/form-data")
-    assert "does not match" in soup(changed).h1.get_text()
+    assert "does not match" in parse(changed).h1.get_text()
 
 
 def test_downloads_are_for_the_holder_their_lead_their_facilitator_and_admins(admin, login):
@@ -96,5 +91,5 @@ def test_an_admin_reissues_with_a_corrected_name(admin, admin_client):
     assert response.status_code == 302
     db.session.refresh(certificate)
     assert certificate.state == "superseded"
-    page = soup(admin_client.get(response.headers["Location"]))
+    page = parse(admin_client.get(response.headers["Location"]))
     assert "Gareth Lewis" in page.select_one("main").get_text()

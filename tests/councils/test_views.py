@@ -1,15 +1,11 @@
 import io
 
-from bs4 import BeautifulSoup
 from sqlalchemy import func, select
 
 from app.councils.models import Council
 from app.extensions import db
 from tests.factories import make_council, make_user
-
-
-def soup(response):
-    return BeautifulSoup(response.data, "html.parser")
+from tests.pages import parse
 
 
 def upload(client, text: str, name="register.csv"):
@@ -23,7 +19,7 @@ def upload(client, text: str, name="register.csv"):
 def test_uploading_a_register_imports_it(admin_client):
     response = upload(admin_client, "name,gss_code,kind,signed_on\nAdur District Council,E07000223,District,2018-07-04\n")
     assert response.status_code == 302
-    listing = soup(admin_client.get("/admin/councils/"))
+    listing = parse(admin_client.get("/admin/councils/"))
     assert "Register imported: 1 added, 0 updated, 0 unchanged" in listing.get_text()
     assert "Adur District Council" in listing.select_one("tbody").get_text()
 
@@ -33,7 +29,7 @@ def test_a_file_with_one_bad_row_is_refused_with_its_line_number(admin_client):
         admin_client,
         "name,gss_code,kind,signed_on\nAdur District Council,E07000223,District,2018-07-04\nArun,E07000224,District,31/02/2019\n",
     )
-    page = soup(response)
+    page = parse(response)
     assert response.status_code == 200
     assert page.title.get_text().startswith("Error: ")
     assert "nothing was imported" in page.select_one("#file-error").get_text()
@@ -42,7 +38,7 @@ def test_a_file_with_one_bad_row_is_refused_with_its_line_number(admin_client):
 
 
 def test_a_file_that_is_not_csv_is_refused(admin_client):
-    page = soup(upload(admin_client, "hello", name="register.xlsx"))
+    page = parse(upload(admin_client, "hello", name="register.xlsx"))
     assert "The selected file must be a CSV" in page.select_one("#file-error").get_text()
 
 
@@ -50,16 +46,16 @@ def test_the_register_searches_by_name_and_code_and_pages(admin_client):
     for n in range(30):
         make_council(f"Borough {n:02d}", gss_code=f"E09{n:06d}")
     make_council("Unsigned District", gss_code="E07000001", signed_on=None)
-    assert len(soup(admin_client.get("/admin/councils/")).select("tbody tr")) == 25
-    by_code = soup(admin_client.get("/admin/councils/?q=e09000005"))
+    assert len(parse(admin_client.get("/admin/councils/")).select("tbody tr")) == 25
+    by_code = parse(admin_client.get("/admin/councils/?q=e09000005"))
     assert [a.get_text() for a in by_code.select("tbody a")] == ["Borough 05"]
-    signatories = soup(admin_client.get("/admin/councils/?q=district&signatories=1"))
+    signatories = parse(admin_client.get("/admin/councils/?q=district&signatories=1"))
     assert signatories.select("tbody tr") == []
 
 
 def test_a_council_page_lists_its_people(admin_client):
     council = make_council("Adur District Council")
     make_user("council_lead", council=council, name="Sarah Whitfield")
-    page = soup(admin_client.get(f"/admin/councils/{council.id}"))
+    page = parse(admin_client.get(f"/admin/councils/{council.id}"))
     assert "Sarah Whitfield" in page.select_one("table").get_text()
     assert page.select_one("a[href*='council=']").get_text().strip() == "Invite a council lead"

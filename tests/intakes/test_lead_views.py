@@ -4,16 +4,12 @@ from datetime import date, datetime
 
 import pytest
 import time_machine
-from bs4 import BeautifulSoup
 from sqlalchemy import func, select
 
 from app.extensions import db
 from app.intakes.models import Nomination, NominationStatus
 from tests.factories import make_council, make_intake, make_nomination, make_user
-
-
-def soup(response):
-    return BeautifulSoup(response.data, "html.parser")
+from tests.pages import parse
 
 
 def link_named(page, text: str):
@@ -49,12 +45,12 @@ def lead_client(login, lead):
 def test_the_nominations_page_lists_intakes_with_the_councils_places(lead_client, lead):
     intake = make_intake(name="Spring 2027", places_per_council=3)
     make_nomination(intake, lead.council, created_by=lead)
-    row = soup(lead_client.get("/nominations/")).select_one("tbody tr")
+    row = parse(lead_client.get("/nominations/")).select_one("tbody tr")
     cells = [td.get_text(" ", strip=True) for td in row.select("td")]
     assert cells[0] == "Spring 2027"
     assert "Open" in cells[2]
     assert cells[3:] == ["1 of 3", "2"]
-    page = soup(lead_client.get(f"/nominations/intakes/{intake.id}"))
+    page = parse(lead_client.get(f"/nominations/intakes/{intake.id}"))
     assert link_named(page, "Nominate someone")
     assert "Places left 2" in page.select_one(".govuk-summary-list").get_text(" ", strip=True)
 
@@ -63,7 +59,7 @@ def test_a_lead_nominates_and_sees_the_nomination(lead_client, lead):
     intake = make_intake(name="Spring 2027")
     response = lead_client.post(f"/nominations/intakes/{intake.id}/nominate", data=FORM)
     assert response.status_code == 302
-    page = soup(lead_client.get(response.headers["Location"]))
+    page = parse(lead_client.get(response.headers["Location"]))
     assert "You have nominated Sam Jones" in page.get_text()
     row = page.select_one("tbody tr")
     assert "Sam Jones" in row.get_text() and "Submitted" in row.get_text()
@@ -77,7 +73,7 @@ def test_with_one_place_left_one_nomination_succeeds_and_the_next_is_refused_kee
     make_nomination(intake, lead.council, created_by=lead)
     assert lead_client.post(f"/nominations/intakes/{intake.id}/nominate", data=FORM).status_code == 302
     second = FORM | {"name": "Kim Lee", "email": "kim@adur.gov.uk", "reason": "Kim will lead our data work."}
-    page = soup(lead_client.post(f"/nominations/intakes/{intake.id}/nominate", data=second))
+    page = parse(lead_client.post(f"/nominations/intakes/{intake.id}/nominate", data=second))
     assert page.title.get_text().startswith("Error: ")
     assert "Your council has used all 3 of its places" in page.select_one(".govuk-error-summary").get_text()
     assert "Your council has used all 3 of its places" in page.select_one("#name-error").get_text()
@@ -91,13 +87,13 @@ def test_with_one_place_left_one_nomination_succeeds_and_the_next_is_refused_kee
 def test_a_duplicate_is_refused_beside_the_email(lead_client, lead):
     intake = make_intake()
     make_nomination(intake, lead.council, created_by=lead, email="sam.jones@adur.gov.uk")
-    page = soup(lead_client.post(f"/nominations/intakes/{intake.id}/nominate", data=FORM | {"name": "Samuel Jones"}))
+    page = parse(lead_client.post(f"/nominations/intakes/{intake.id}/nominate", data=FORM | {"name": "Samuel Jones"}))
     assert "Samuel Jones has already been nominated for this intake" in page.select_one("#email-error").get_text()
 
 
 def test_missing_answers_are_each_named(lead_client):
     intake = make_intake()
-    page = soup(lead_client.post(f"/nominations/intakes/{intake.id}/nominate", data={"name": "Sam Jones"}))
+    page = parse(lead_client.post(f"/nominations/intakes/{intake.id}/nominate", data={"name": "Sam Jones"}))
     summary = page.select_one(".govuk-error-summary").get_text()
     for message in (
         "Enter an email address",
@@ -113,7 +109,7 @@ def test_missing_answers_are_each_named(lead_client):
 def test_a_closed_window_is_explained_and_offers_no_form(login, lead):
     intake = make_intake(opens_at=datetime(2027, 3, 1, 9), closes_at=datetime(2027, 3, 14, 17))
     with time_machine.travel("2027-03-20 12:00+00:00", tick=False):
-        page = soup(login(lead).get(f"/nominations/intakes/{intake.id}/nominate"))
+        page = parse(login(lead).get(f"/nominations/intakes/{intake.id}/nominate"))
     assert page.select_one("#why-not").get_text() == "The nomination window closed on 14 March 2027 at 5pm"
     assert page.select_one("form input[name=email]") is None
 
@@ -124,7 +120,7 @@ def test_a_window_closing_while_the_lead_types_is_refused_on_the_form(login, lea
         client = login(lead)
         assert client.get(f"/nominations/intakes/{intake.id}/nominate").status_code == 200
     with time_machine.travel("2027-03-14 17:00+00:00", tick=False):
-        page = soup(client.post(f"/nominations/intakes/{intake.id}/nominate", data=FORM))
+        page = parse(client.post(f"/nominations/intakes/{intake.id}/nominate", data=FORM))
     assert "The nomination window closed on 14 March 2027 at 5pm" in page.select_one("#name-error").get_text()
     assert page.select_one("#email")["value"] == "Sam.Jones@adur.gov.uk"
 
@@ -133,21 +129,21 @@ def test_the_lead_of_a_council_that_has_not_signed_sees_why_they_cannot_nominate
     arun = make_council("Arun District Council", signed_on=None)
     client = login(make_user("council_lead", council=arun))
     intake = make_intake()
-    index = soup(client.get("/nominations/"))
+    index = parse(client.get("/nominations/"))
     assert "Arun District Council has not signed the Local Digital Declaration" in index.select_one(".govuk-inset-text").get_text()
-    page = soup(client.get(f"/nominations/intakes/{intake.id}"))
+    page = parse(client.get(f"/nominations/intakes/{intake.id}"))
     assert "has not signed the Local Digital Declaration" in page.select_one("#why-not").get_text()
     assert "Places left" not in page.select_one(".govuk-summary-list").get_text()
     assert not link_named(page, "Nominate someone")
-    refused = soup(client.post(f"/nominations/intakes/{intake.id}/nominate", data=FORM))
+    refused = parse(client.post(f"/nominations/intakes/{intake.id}/nominate", data=FORM))
     assert "has not signed the Local Digital Declaration" in refused.select_one("#name-error").get_text()
     assert db.session.scalar(select(func.count(Nomination.id))) == 0
 
 
 def test_a_lead_changes_a_submitted_nomination(lead_client, lead):
     nomination = make_nomination(make_intake(), lead.council, created_by=lead, nominee_name="Sam Jones", email="sam@adur.gov.uk")
-    assert link_named(soup(lead_client.get(f"/nominations/{nomination.id}")), "Change the nomination")
-    form = soup(lead_client.get(f"/nominations/{nomination.id}/edit"))
+    assert link_named(parse(lead_client.get(f"/nominations/{nomination.id}")), "Change the nomination")
+    form = parse(lead_client.get(f"/nominations/{nomination.id}/edit"))
     assert form.select_one("#name")["value"] == "Sam Jones"
     lead_client.post(f"/nominations/{nomination.id}/edit", data=FORM | {"email": "sam@adur.gov.uk", "job_title": "Head of housing"})
     assert nomination.job_title == "Head of housing"
@@ -158,12 +154,12 @@ def test_a_decided_nomination_cannot_be_changed(lead_client, lead):
     response = lead_client.post(f"/nominations/{nomination.id}/edit", data=FORM)
     assert response.headers["Location"] == f"/nominations/{nomination.id}"
     assert nomination.nominee_name != "Sam Jones"
-    assert not link_named(soup(lead_client.get(f"/nominations/{nomination.id}")), "Change the nomination")
+    assert not link_named(parse(lead_client.get(f"/nominations/{nomination.id}")), "Change the nomination")
 
 
 def test_a_lead_withdraws_after_confirming(lead_client, lead):
     nomination = make_nomination(make_intake(), lead.council, created_by=lead, nominee_name="Sam Jones")
-    confirm = soup(lead_client.get(f"/nominations/{nomination.id}/withdraw"))
+    confirm = parse(lead_client.get(f"/nominations/{nomination.id}/withdraw"))
     assert confirm.h1.get_text() == "Withdraw the nomination of Sam Jones?"
     lead_client.post(f"/nominations/{nomination.id}/withdraw")
     assert nomination.status is NominationStatus.WITHDRAWN
@@ -171,10 +167,10 @@ def test_a_lead_withdraws_after_confirming(lead_client, lead):
 
 def test_a_lead_asks_to_substitute_an_accepted_nominee(lead_client, lead):
     nomination = make_nomination(make_intake(), lead.council, NominationStatus.ACCEPTED, created_by=lead, nominee_name="Amira Hassan")
-    assert link_named(soup(lead_client.get(f"/nominations/{nomination.id}")), "Ask to substitute someone")
+    assert link_named(parse(lead_client.get(f"/nominations/{nomination.id}")), "Ask to substitute someone")
     response = lead_client.post(f"/nominations/{nomination.id}/substitute", data=FORM)
     assert response.status_code == 302
-    page = soup(lead_client.get(response.headers["Location"]))
+    page = parse(lead_client.get(response.headers["Location"]))
     assert "You have asked to substitute Sam Jones for Amira Hassan" in page.get_text()
     assert "You have asked for Sam Jones (sam.jones@adur.gov.uk) to take this place" in page.select_one(".govuk-inset-text").get_text()
 
@@ -183,8 +179,8 @@ def test_substitution_is_not_offered_once_the_cohorts_have_started(lead_client, 
     nomination = make_nomination(
         make_intake(cohorts_start_on=date(2020, 1, 1)), lead.council, NominationStatus.ACCEPTED, created_by=lead
     )
-    assert not link_named(soup(lead_client.get(f"/nominations/{nomination.id}")), "Ask to substitute someone")
-    page = soup(lead_client.get(f"/nominations/{nomination.id}/substitute"))
+    assert not link_named(parse(lead_client.get(f"/nominations/{nomination.id}")), "Ask to substitute someone")
+    page = parse(lead_client.get(f"/nominations/{nomination.id}/substitute"))
     assert "the cohorts for this intake started on 1 January 2020" in page.select_one("#why-not").get_text()
 
 
@@ -205,7 +201,7 @@ def test_a_lead_sees_only_their_own_councils_nominations_on_an_intake(lead_clien
     intake = make_intake()
     make_nomination(intake, lead.council, created_by=lead, nominee_name="Ours")
     make_nomination(intake, make_council(), nominee_name="Theirs")
-    names = [a.get_text() for a in soup(lead_client.get(f"/nominations/intakes/{intake.id}")).select("tbody a")]
+    names = [a.get_text() for a in parse(lead_client.get(f"/nominations/intakes/{intake.id}")).select("tbody a")]
     assert names == ["Ours"]
 
 
@@ -253,7 +249,7 @@ def test_the_leads_intake_list_takes_the_same_number_of_queries_for_1_or_10_inta
 
 
 def test_home_pages_link_to_nominations(lead_client, admin_client):
-    lead_links = [a["href"] for a in soup(lead_client.get("/")).select("main .app-card a")]
+    lead_links = [a["href"] for a in parse(lead_client.get("/")).select("main .app-card a")]
     assert "/nominations/" in lead_links
-    admin_links = [a["href"] for a in soup(admin_client.get("/")).select("main .app-card a")]
+    admin_links = [a["href"] for a in parse(admin_client.get("/")).select("main .app-card a")]
     assert {"/admin/intakes/", "/admin/nominations/"} <= set(admin_links)

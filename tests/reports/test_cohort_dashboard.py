@@ -6,7 +6,6 @@ from datetime import date, timedelta
 from types import SimpleNamespace
 
 import pytest
-from bs4 import BeautifulSoup
 
 from app.assessments.models import QuizAttempt
 from app.assessments.services import AssessmentState, AssessmentStatus
@@ -19,6 +18,7 @@ from app.extensions import db
 from app.reports.cohort import Flag, dashboard, risks
 from app.timeutil import format_date, utcnow
 from tests.factories import make_assignment, make_cohort, make_live_session, make_submission, make_user
+from tests.pages import parse
 from tests.reports.programmes import mark
 
 NOW = utcnow()
@@ -153,9 +153,10 @@ def test_nobody_is_inactive_before_their_cohort_starts(admin):
     assert risks(enrolment, attendance=AttendanceFigure(), threshold=80, assignments=[], last_active=None, now=NOW) == []
 
 
-def soup(response):
+def served(response):
+    """The page, once it is sure it was served."""
     assert response.status_code == 200, response.status_code
-    return BeautifulSoup(response.data, "html.parser")
+    return parse(response)
 
 
 def names_on(page) -> list[str]:
@@ -165,31 +166,31 @@ def names_on(page) -> list[str]:
 def test_the_page_lists_at_risk_first_and_filters_by_flag(login, cohort_world):
     client = login(cohort_world.facilitator)
     url = f"/cohorts/{cohort_world.cohort.id}/dashboard"
-    page = soup(client.get(url))
+    page = served(client.get(url))
     assert names_on(page) == ["Di Fox", "Bo Jensen", "Cy Twombly", "Ada Lovelace", "Ed Wu"]
     assert "5 participants, 3 at risk" in page.select_one("main").get_text()
     di = page.select_one("#dashboard tbody tr")
     assert "Overdue" in di.get_text() and "Inactive" in di.get_text()
-    assert names_on(soup(client.get(f"{url}?show=any"))) == ["Di Fox", "Bo Jensen", "Cy Twombly"]
-    assert names_on(soup(client.get(f"{url}?show=overdue"))) == ["Di Fox", "Cy Twombly"]
-    assert names_on(soup(client.get(f"{url}?show=attendance"))) == ["Bo Jensen"]
-    assert names_on(soup(client.get(f"{url}?show=inactive"))) == ["Di Fox"]
-    assert names_on(soup(client.get(f"{url}?show=nonsense"))) == names_on(page)
+    assert names_on(served(client.get(f"{url}?show=any"))) == ["Di Fox", "Bo Jensen", "Cy Twombly"]
+    assert names_on(served(client.get(f"{url}?show=overdue"))) == ["Di Fox", "Cy Twombly"]
+    assert names_on(served(client.get(f"{url}?show=attendance"))) == ["Bo Jensen"]
+    assert names_on(served(client.get(f"{url}?show=inactive"))) == ["Di Fox"]
+    assert names_on(served(client.get(f"{url}?show=nonsense"))) == names_on(page)
 
 
 def test_the_columns_sort_both_ways_and_say_so(login, cohort_world):
     client = login(cohort_world.facilitator)
     url = f"/cohorts/{cohort_world.cohort.id}/dashboard"
-    page = soup(client.get(f"{url}?sort=attendance&order=asc"))
+    page = served(client.get(f"{url}?sort=attendance&order=asc"))
     assert names_on(page)[0] == "Bo Jensen"
     header = page.find("th", attrs={"aria-sort": "ascending"})
     assert header.a.get_text(" ", strip=True).startswith("Attendance")
     assert "order=desc" in header.a["href"]
-    assert names_on(soup(client.get(f"{url}?sort=name&order=desc"))) == [
+    assert names_on(served(client.get(f"{url}?sort=name&order=desc"))) == [
         "Ed Wu", "Di Fox", "Cy Twombly", "Bo Jensen", "Ada Lovelace",
     ]
-    assert names_on(soup(client.get(f"{url}?sort=lessons&order=desc")))[0] == "Ada Lovelace"
-    assert names_on(soup(client.get(f"{url}?sort=activity&order=asc")))[:2] == ["Ed Wu", "Di Fox"]
+    assert names_on(served(client.get(f"{url}?sort=lessons&order=desc")))[0] == "Ada Lovelace"
+    assert names_on(served(client.get(f"{url}?sort=activity&order=asc")))[:2] == ["Ed Wu", "Di Fox"]
 
 
 def test_the_csv_has_every_assessment_and_runs_no_formulas(login, cohort_world):
@@ -220,5 +221,5 @@ def test_only_the_cohorts_facilitators_and_admins_see_it(login, admin, cohort_wo
 
 
 def test_the_cohort_page_links_to_its_dashboard(login, cohort_world):
-    page = soup(login(cohort_world.facilitator).get(f"/cohorts/{cohort_world.cohort.id}"))
+    page = served(login(cohort_world.facilitator).get(f"/cohorts/{cohort_world.cohort.id}"))
     assert page.find("a", string=lambda s: s and s.strip() == "Dashboard")["href"] == f"/cohorts/{cohort_world.cohort.id}/dashboard"

@@ -1,6 +1,5 @@
 """On the demo data, every dashboard shows something, and its figures agree with direct counts."""
 
-from bs4 import BeautifulSoup
 from sqlalchemy import func, select
 
 from app import demo
@@ -16,6 +15,7 @@ from app.reports.demo import DEMO_COHORT, DEMO_INTAKE
 from app.reports.overview import intake_reports, programme_report
 from app.timeutil import utcnow
 from tests.factories import PASSWORD
+from tests.pages import parse
 
 ADUR_LEAD = "lead@adur-worthing.example.gov.uk"
 
@@ -73,7 +73,7 @@ def test_the_demo_adur_lead_sees_every_adur_nominee(login):
     lead = db.session.scalar(select(User).where(User.email == ADUR_LEAD))
     set_password(lead, PASSWORD)
     db.session.commit()
-    page = BeautifulSoup(login(lead).get("/our-people/").data, "html.parser")
+    page = parse(login(lead).get("/our-people/"))
     names = [row.th.a.get_text() for row in page.select("table:has(#people-caption) tbody tr")]
     expected = db.session.scalars(select(Nomination.nominee_name).where(Nomination.council_id == lead.council_id)).all()
     assert sorted(names) == sorted(expected)

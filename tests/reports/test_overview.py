@@ -3,19 +3,19 @@
 import csv
 import io
 
-from bs4 import BeautifulSoup
-
 from app.extensions import db
 from app.intakes.models import NominationStatus
 from app.reports.figures import by_cohort, outcomes
 from app.reports.intake import council_places, places_totals
 from app.reports.overview import intake_reports, programme_report
 from tests.factories import make_intake
+from tests.pages import parse
 
 
-def soup(response):
+def served(response):
+    """The page, once it is sure it was served."""
     assert response.status_code == 200, response.status_code
-    return BeautifulSoup(response.data, "html.parser")
+    return parse(response)
 
 
 def table(page, id) -> list[list[str]]:
@@ -86,7 +86,7 @@ def test_places_by_council_list_signatories_with_their_allocation_and_use(progra
 
 
 def test_the_overview_page_shows_each_table_beside_its_chart(admin_client, programme):
-    page = soup(admin_client.get("/admin/reports/"))
+    page = served(admin_client.get("/admin/reports/"))
     assert page.h1.get_text() == "Programme overview"
     for svg in page.select("svg"):
         assert svg["role"] == "img"
@@ -123,7 +123,7 @@ def test_the_overview_csvs_hold_the_same_rows_as_the_tables(admin_client, progra
 
 
 def test_the_intake_report_shows_nominations_cohorts_and_their_csvs(admin_client, programme):
-    page = soup(admin_client.get(f"/admin/reports/intakes/{programme.spring.id}"))
+    page = served(admin_client.get(f"/admin/reports/intakes/{programme.spring.id}"))
     assert table(page, "nominations-table") == [
         ["Submitted", "1"], ["Accepted", "3"], ["On the waiting list", "1"], ["Declined", "1"], ["Withdrawn", "1"],
     ]
@@ -141,7 +141,7 @@ def test_the_intake_report_shows_nominations_cohorts_and_their_csvs(admin_client
 
 
 def test_places_by_council_page_and_csv(admin_client, programme):
-    page = soup(admin_client.get(f"/admin/reports/intakes/{programme.spring.id}/councils"))
+    page = served(admin_client.get(f"/admin/reports/intakes/{programme.spring.id}/councils"))
     assert [row[:4] for row in table(page, "councils-table")] == [
         ["A Council", programme.councils[0].gss_code, "3", "3"],
         ["B Council", programme.councils[1].gss_code, "5", "2"],
@@ -163,14 +163,14 @@ def test_an_intake_named_like_a_formula_exports_as_text(admin_client, programme)
 def test_the_overview_pages_through_intakes_ten_at_a_time(admin_client):
     for n in range(12):
         make_intake(name=f"Round {n:02d}")
-    first = soup(admin_client.get("/admin/reports/"))
+    first = served(admin_client.get("/admin/reports/"))
     assert len(table(first, "places-table")) == 10
-    second = soup(admin_client.get("/admin/reports/?page=2"))
+    second = served(admin_client.get("/admin/reports/?page=2"))
     assert len(table(second, "places-table")) == 2
 
 
 def test_the_intake_page_and_the_home_page_lead_to_the_reports(admin_client, programme):
-    intake_page = soup(admin_client.get(f"/admin/intakes/{programme.spring.id}"))
+    intake_page = served(admin_client.get(f"/admin/intakes/{programme.spring.id}"))
     assert intake_page.find("a", string=lambda s: s and s.strip() == "Report")["href"] == f"/admin/reports/intakes/{programme.spring.id}"
-    home = soup(admin_client.get("/"))
+    home = served(admin_client.get("/"))
     assert home.select_one('main a[href="/admin/reports/"]').get_text() == "Programme overview"

@@ -3,16 +3,16 @@
 import csv
 import io
 
-from bs4 import BeautifulSoup
-
 from app.extensions import db
 from app.intakes.models import NominationStatus
 from tests.factories import make_nomination
+from tests.pages import parse
 
 
-def soup(response):
+def served(response):
+    """The page, once it is sure it was served."""
     assert response.status_code == 200, response.status_code
-    return BeautifulSoup(response.data, "html.parser")
+    return parse(response)
 
 
 def people(page) -> dict[str, list[str]]:
@@ -26,7 +26,7 @@ def people(page) -> dict[str, list[str]]:
 
 def test_a_lead_sees_each_of_their_councils_nominees_and_how_they_are_doing(login, programme):
     a = programme.councils[0]
-    page = soup(login(programme.leads[a]).get("/our-people/"))
+    page = served(login(programme.leads[a]).get("/our-people/"))
     rows = people(page)
     assert set(rows) == {"Aisha Khan", "Alan Moss", "Amy Wren"}
     intake, status, cohort, lessons, attendance, completion, certificate = rows["Aisha Khan"]
@@ -41,7 +41,7 @@ def test_a_lead_sees_each_of_their_councils_nominees_and_how_they_are_doing(logi
 
 def test_a_certificate_links_to_its_verification_page_and_its_pdf(login, programme):
     a = programme.councils[0]
-    page = soup(login(programme.leads[a]).get("/our-people/"))
+    page = served(login(programme.leads[a]).get("/our-people/"))
     alan = next(row for row in page.select("tbody tr") if "Alan Moss" in row.th.get_text())
     verify = alan.select_one('a[href^="/verify/DLP-"]')
     code = verify["href"].removeprefix("/verify/")
@@ -51,7 +51,7 @@ def test_a_certificate_links_to_its_verification_page_and_its_pdf(login, program
 
 def test_a_revoked_certificate_says_so_and_offers_no_download(login, programme):
     c = programme.councils[2]
-    page = soup(login(programme.leads[c]).get("/our-people/"))
+    page = served(login(programme.leads[c]).get("/our-people/"))
     rows = people(page)
     assert set(rows) == {"Cat Fry", "Carl Vine", "Cora Penn"}
     assert "Revoked" in rows["Cora Penn"][-1]
@@ -62,7 +62,7 @@ def test_a_revoked_certificate_says_so_and_offers_no_download(login, programme):
 
 def test_places_used_and_allocated_show_for_each_intake_the_council_nominated_to(login, programme):
     b = programme.councils[1]
-    page = soup(login(programme.leads[b]).get("/our-people/"))
+    page = served(login(programme.leads[b]).get("/our-people/"))
     places = page.find("caption", string="Places on each intake").find_parent("table")
     assert [[c.get_text(strip=True) for c in row.select("th, td")] for row in places.select("tbody tr")] == [
         ["Spring 2027", "5", "2", "3"],
@@ -72,15 +72,15 @@ def test_places_used_and_allocated_show_for_each_intake_the_council_nominated_to
 def test_the_intake_filter_narrows_the_list(login, programme):
     c = programme.councils[2]
     client = login(programme.leads[c])
-    assert set(people(soup(client.get(f"/our-people/?intake={programme.autumn.id}")))) == {"Carl Vine", "Cora Penn"}
-    assert set(people(soup(client.get(f"/our-people/?intake={programme.spring.id}")))) == {"Cat Fry"}
-    assert len(people(soup(client.get("/our-people/?intake=nonsense")))) == 3
+    assert set(people(served(client.get(f"/our-people/?intake={programme.autumn.id}")))) == {"Carl Vine", "Cora Penn"}
+    assert set(people(served(client.get(f"/our-people/?intake={programme.spring.id}")))) == {"Cat Fry"}
+    assert len(people(served(client.get("/our-people/?intake=nonsense")))) == 3
 
 
 def test_a_nominee_page_shows_their_progress_and_another_councils_is_not_found(login, programme):
     a, b = programme.councils[:2]
     client = login(programme.leads[a])
-    page = soup(client.get(f"/our-people/{programme.nominations['a1'].id}"))
+    page = served(client.get(f"/our-people/{programme.nominations['a1'].id}"))
     assert page.h1.get_text() == "Aisha Khan"
     summary = page.select_one(".govuk-summary-list").get_text(" ", strip=True)
     assert "3 of 4 lessons completed" in summary

@@ -6,7 +6,6 @@ import io
 import re
 
 import pytest
-from bs4 import BeautifulSoup
 from sqlalchemy import func, select
 
 from app.assessments.models import QuizAttempt, Submission
@@ -14,10 +13,7 @@ from app.assessments.uploads import MAX_BYTES
 from app.extensions import db
 from tests.assessments.conftest import PDF, assignment_of, quiz_of
 from tests.factories import make_submission, make_user
-
-
-def soup(response):
-    return BeautifulSoup(response.data, "html.parser")
+from tests.pages import parse
 
 
 def text(node) -> str:
@@ -46,7 +42,7 @@ def start(client, quiz) -> QuizAttempt:
 
 
 def test_the_course_overview_links_to_the_quiz_and_the_assignment_with_where_i_stand(client, quiz, assignment):
-    page = soup(client.get("/learning/leading-change"))
+    page = parse(client.get("/learning/leading-change"))
     links = {text(a): a["href"] for a in page.select(".govuk-task-list a")}
     assert links["Quiz: User needs - check your understanding"] == f"/quizzes/{quiz.id}"
     assert links["Assignment: Plan one small change"] == f"/assignments/{assignment.id}"
@@ -56,34 +52,34 @@ def test_the_course_overview_links_to_the_quiz_and_the_assignment_with_where_i_s
 
 
 def test_a_participant_takes_a_quiz_with_shuffled_options_and_sees_the_result(client, quiz):
-    page = soup(client.get(f"/quizzes/{quiz.id}"))
+    page = parse(client.get(f"/quizzes/{quiz.id}"))
     assert text(page.select_one("#quiz-status")) == "Not started"
     attempt = start(client, quiz)
     order = {q["id"]: list(reversed([o for o, _ in q["options"]])) for q in quiz.questions}
     attempt.option_order = order
     db.session.commit()
 
-    page = soup(client.get(f"/quiz-attempts/{attempt.id}"))
+    page = parse(client.get(f"/quiz-attempts/{attempt.id}"))
     shown = [i["value"] for i in page.select("input[name='question-ways-to-find-out']")]
     assert shown == order["ways-to-find-out"]
     response = client.post(f"/quiz-attempts/{attempt.id}", data={
         "question-what-is-a-need": "b", "question-ways-to-find-out": ["d", "b", "a"],
     })
     assert response.headers["Location"] == f"/quiz-attempts/{attempt.id}/result"
-    page = soup(client.get(response.headers["Location"]))
+    page = parse(client.get(response.headers["Location"]))
     assert text(page.h1) == "You passed"
     assert text(page.select_one("#score")) == (
         "You answered 2 of 2 questions correctly (100%). The pass mark is 50%.")
     assert "First-hand evidence beats second-hand opinion." in text(page.select_one("#result-ways-to-find-out"))
     assert [text(li) for li in page.select("#result-ways-to-find-out li")] == [
         "Reading complaints", "Listening to calls", "Watching people use the service"]
-    page = soup(client.get(f"/quizzes/{quiz.id}"))
+    page = parse(client.get(f"/quizzes/{quiz.id}"))
     assert text(page.select_one("#quiz-status")) == "Passed with 100%"
 
 
 def test_a_missing_answer_and_an_answer_that_is_not_an_option_are_refused_beside_the_question(client, quiz):
     attempt = start(client, quiz)
-    page = soup(client.post(f"/quiz-attempts/{attempt.id}", data={"question-what-is-a-need": "zzz"}))
+    page = parse(client.post(f"/quiz-attempts/{attempt.id}", data={"question-what-is-a-need": "zzz"}))
     assert page.title.get_text().startswith("Error: ")
     summary = [text(a) for a in page.select(".govuk-error-summary a")]
     assert summary == ["Choose from the options given for question 1", "Select at least one answer to question 2"]
@@ -96,7 +92,7 @@ def test_an_attempt_beyond_the_limit_is_refused_with_a_reason(client, quiz):
     for _ in range(quiz.attempts):
         attempt = start(client, quiz)
         client.post(f"/quiz-attempts/{attempt.id}", data={"question-what-is-a-need": "a", "question-ways-to-find-out": "c"})
-    page = soup(client.post(f"/quizzes/{quiz.id}/start"))
+    page = parse(client.post(f"/quizzes/{quiz.id}/start"))
     assert text(page.select_one(".govuk-error-summary")) == "There is a problem You have used all 2 attempts at this quiz"
     assert db.session.scalar(select(func.count(QuizAttempt.id))) == 2
     assert "Not passed: best score 0%, 50% needed, and all 2 attempts used" in text(page.select_one("#quiz-status"))
@@ -120,7 +116,7 @@ def test_nobody_else_can_open_my_attempt_and_nobody_outside_the_cohort_can_open_
 def test_a_participant_saves_a_draft_then_submits_it_with_a_file(client, assignment):
     response = client.post(f"/assignments/{assignment.id}", data={"text": "My plan", "save": "Save as draft"})
     assert response.status_code == 302
-    page = soup(client.get(f"/assignments/{assignment.id}"))
+    page = parse(client.get(f"/assignments/{assignment.id}"))
     assert "Your draft has been saved" in text(page.select_one(".govuk-notification-banner"))
     assert page.select_one("textarea[name=text]").get_text().strip() == "My plan"
     assert text(page.select_one("#assignment-status")) == "Draft saved, not yet submitted"
@@ -129,7 +125,7 @@ def test_a_participant_saves_a_draft_then_submits_it_with_a_file(client, assignm
         "text": "My plan, done", "file": (io.BytesIO(PDF), "plan.pdf"), "send": "Submit for marking",
     }, content_type="multipart/form-data")
     assert response.status_code == 302
-    page = soup(client.get(f"/assignments/{assignment.id}"))
+    page = parse(client.get(f"/assignments/{assignment.id}"))
     assert text(page.select_one("#assignment-status")).startswith("Submitted on ")
     assert "waiting for marking, so it cannot be changed" in text(page.select_one("#your-answer + .govuk-inset-text"))
     assert page.select_one("textarea[name=text]") is None
@@ -151,7 +147,7 @@ def test_a_participant_saves_a_draft_then_submits_it_with_a_file(client, assignm
     ids=["renamed-program", "empty", "too-big", "path"],
 )
 def test_a_bad_file_is_refused_beside_the_field_keeping_what_was_typed(client, assignment, filename, data, message):
-    page = soup(client.post(f"/assignments/{assignment.id}", data={
+    page = parse(client.post(f"/assignments/{assignment.id}", data={
         "text": "Typed with care", "file": (io.BytesIO(data), filename), "send": "Submit for marking",
     }, content_type="multipart/form-data"))
     assert text(page.select_one("#file-error")) == f"Error: {message}"
@@ -160,7 +156,7 @@ def test_a_bad_file_is_refused_beside_the_field_keeping_what_was_typed(client, a
 
 
 def test_submitting_nothing_is_refused(client, assignment):
-    page = soup(client.post(f"/assignments/{assignment.id}", data={"text": " ", "send": "Submit for marking"}))
+    page = parse(client.post(f"/assignments/{assignment.id}", data={"text": " ", "send": "Submit for marking"}))
     assert text(page.select_one("#text-error")) == "Error: Enter your answer or upload a file"
 
 
@@ -173,7 +169,7 @@ def test_a_participant_reads_the_feedback_and_resubmits_a_referral(client, parti
 
     first.marked_at = utcnow()
     db.session.commit()
-    page = soup(client.get(f"/assignments/{assignment.id}"))
+    page = parse(client.get(f"/assignments/{assignment.id}"))
     assert text(page.select_one(".app-feedback")) == "Say how you will know it worked."
     assert [text(td) for td in page.select(".app-submission tbody td")] == [
         "Names the users the change is for", "Met", "Says how the team will know it worked", "Not met"]

@@ -2,47 +2,28 @@
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, send_file, url_for
+from flask import flash, redirect, render_template, request, send_file, url_for
 from flask_login import current_user
 
 from app import access
-from app.assessments import assignments, quizzes
-from app.assessments.blueprint import bp
+from app.assessments import assignments, bp, quizzes
 from app.assessments.forms import AssignmentForm, question_field_name, quiz_form
-from app.assessments.marking import may_see
-from app.assessments.models import QuizAttempt, Submission
+from app.assessments.loading import load_assessment, load_attempt, load_submission_file
 from app.assessments.services import (
     AssessmentError,
     due_on,
-    enrolment_for,
     local_today,
     module_opens_on,
     statuses_for,
 )
 from app.assessments.uploads import MAX_BYTES
 from app.auth.models import Role
-from app.courses.models import Assessment, AssessmentKind
+from app.courses.models import AssessmentKind
 from app.courses.views import Reading
+from app.errors import show_error
 from app.extensions import db
 from app.forms import ConfirmForm
 from app.storage import storage
-
-
-def _load(assessment_id: int, kind: AssessmentKind):
-    """The assessment and the participant's place on its course version; 404 without one."""
-    assessment = db.get_or_404(Assessment, assessment_id)
-    enrolment = enrolment_for(current_user, assessment.module.version_id) if assessment.kind is kind else None
-    if enrolment is None:
-        abort(404)
-    return assessment, enrolment
-
-
-def _load_attempt(attempt_id: int):
-    attempt = db.get_or_404(QuizAttempt, attempt_id)
-    enrolment = enrolment_for(current_user, attempt.assessment.module.version_id)
-    if attempt.user_id != current_user.id or enrolment is None:
-        abort(404)
-    return attempt, enrolment
 
 
 def _status(enrolment, assessment):
@@ -64,14 +45,14 @@ def _render_quiz(quiz, enrolment, problem: str | None = None):
 @access.roles(Role.PARTICIPANT)
 def quiz(quiz_id):
     """A quiz: its pass mark, my attempts so far, and the button to start one."""
-    return _render_quiz(*_load(quiz_id, AssessmentKind.QUIZ))
+    return _render_quiz(*load_assessment(quiz_id, AssessmentKind.QUIZ))
 
 
 @bp.post("/quizzes/<int:quiz_id>/start")
 @access.roles(Role.PARTICIPANT)
 def start_quiz(quiz_id):
     """Start an attempt (or carry on with the one in progress)."""
-    quiz_, enrolment = _load(quiz_id, AssessmentKind.QUIZ)
+    quiz_, enrolment = load_assessment(quiz_id, AssessmentKind.QUIZ)
     if not ConfirmForm().validate_on_submit():
         return redirect(url_for("assessments.quiz", quiz_id=quiz_id))
     try:
@@ -87,7 +68,7 @@ def start_quiz(quiz_id):
 @access.roles(Role.PARTICIPANT)
 def attempt(attempt_id):
     """The questions of an attempt, options in its own order; submitting scores it."""
-    attempt_, enrolment = _load_attempt(attempt_id)
+    attempt_, enrolment = load_attempt(attempt_id)
     if attempt_.is_submitted:
         return redirect(url_for("assessments.result", attempt_id=attempt_id))
     quiz_ = attempt_.assessment
@@ -103,7 +84,7 @@ def attempt(attempt_id):
         except AssessmentError as error:
             db.session.rollback()
             if error.field in form:
-                form[error.field].errors.append(str(error))
+                show_error(form, error)
             else:
                 problem = str(error)
         else:
@@ -117,7 +98,7 @@ def attempt(attempt_id):
 @access.roles(Role.PARTICIPANT)
 def result(attempt_id):
     """An attempt's score, pass or fail, and each question with its explanation."""
-    attempt_, enrolment = _load_attempt(attempt_id)
+    attempt_, enrolment = load_attempt(attempt_id)
     if not attempt_.is_submitted:
         return redirect(url_for("assessments.attempt", attempt_id=attempt_id))
     quiz_ = attempt_.assessment
@@ -139,15 +120,11 @@ def _upload(file_storage) -> assignments.Upload | None:
     return assignments.Upload(file_storage.filename or "", data)
 
 
-def _field_error(form, error: AssessmentError) -> None:
-    (form[error.field] if error.field in form else form.text).errors.append(str(error))
-
-
 @bp.route("/assignments/<int:assignment_id>", methods=["GET", "POST"])
 @access.roles(Role.PARTICIPANT)
 def assignment(assignment_id):
     """An assignment's brief, my work and its feedback, and the form to save or submit it."""
-    assignment_, enrolment = _load(assignment_id, AssessmentKind.ASSIGNMENT)
+    assignment_, enrolment = load_assessment(assignment_id, AssessmentKind.ASSIGNMENT)
     form = AssignmentForm()
     if form.validate_on_submit():
         try:
@@ -155,7 +132,7 @@ def assignment(assignment_id):
                              submit=bool(form.send.data))
         except AssessmentError as error:
             db.session.rollback()
-            _field_error(form, error)
+            show_error(form, error, default="text")
         else:
             db.session.commit()
             flash("You have submitted your assignment for marking" if form.send.data else "Your draft has been saved")
@@ -176,7 +153,7 @@ def assignment(assignment_id):
 @access.roles(Role.PARTICIPANT)
 def remove_file(assignment_id):
     """Take the file off my draft."""
-    assignment_, enrolment = _load(assignment_id, AssessmentKind.ASSIGNMENT)
+    assignment_, enrolment = load_assessment(assignment_id, AssessmentKind.ASSIGNMENT)
     if ConfirmForm().validate_on_submit():
         try:
             assignments.remove_file(assignment_, enrolment)
@@ -193,9 +170,7 @@ def remove_file(assignment_id):
 @access.roles(Role.ADMIN, Role.FACILITATOR, Role.PARTICIPANT)
 def submission_file(submission_id):
     """A submitted file, as a download: to its author, their cohort's facilitators and the programme team."""
-    submission = db.get_or_404(Submission, submission_id)
-    if submission.file_key is None or not may_see(current_user, submission) or not storage().exists(submission.file_key):
-        abort(404)
+    submission = load_submission_file(submission_id)
     response = send_file(storage().open(submission.file_key), mimetype=submission.file_type, as_attachment=True,
                          download_name=submission.file_name)
     response.headers["Cache-Control"] = "private, no-store"

@@ -7,11 +7,10 @@ from flask import render_template, request
 from app import access
 from app.auth.models import Role
 from app.cohorts.loading import load_cohort
-from app.exports import csv_response
-from app.reports import cohort as service
-from app.exports import file_name
-from app.reports.blueprint import bp
+from app.exports import csv_response, file_name
 from app.paging import paginate_list
+from app.reports import bp
+from app.reports import cohort as service
 from app.timeutil import utcnow
 
 
@@ -37,7 +36,8 @@ def cohort_dashboard(cohort_id):
     page = paginate_list(service.chosen_rows(board, show, sort, order), per_page=50)
     return render_template(
         "reports/cohort.html", cohort=cohort, board=board, page=page, show=show, sort=sort, order=order,
-        service=service,
+        flag_counts=[(flag.label, board.count(flag)) for flag in service.Flag], show_options=service.SHOW,
+        first_order=service.FIRST_ORDER, order_words=service.ORDER_WORDS, inactive_days=service.INACTIVE_DAYS,
     )
 
 
