@@ -44,9 +44,16 @@ class Config:
         "MAIL_DEFAULT_SENDER", "Digital Leadership Programme <noreply@digital-leadership.example>"
     )
     MAIL_FILE_DIR = os.environ.get("MAIL_FILE_DIR", str(INSTANCE_DIR / "mail"))
-    MAIL_MAX_ATTEMPTS = _env_int("MAIL_MAX_ATTEMPTS", 5)
-    #: Mail providers block senders that burst: never send more than this a minute.
+    #: A temporary failure (4xx, no connection) is retried, backing off to hourly, until the
+    #: message is this old; then it fails and shows on the outbox page.
+    MAIL_RETRY_HOURS = _env_int("MAIL_RETRY_HOURS", 24)
+    #: Mail providers block senders that burst: never more than this a minute, evenly spaced,
+    #: counted across every sender.
     MAIL_RATE_PER_MINUTE = _env_int("MAIL_RATE_PER_MINUTE", 120)
+    #: One message may take this long, however slowly the relay answers; one delivery run
+    #: starts no new message after this.
+    MAIL_SEND_SECONDS = _env_int("MAIL_SEND_SECONDS", 20)
+    MAIL_RUN_SECONDS = _env_int("MAIL_RUN_SECONDS", 25)
 
     STORAGE_DIR = os.environ.get("STORAGE_DIR", str(INSTANCE_DIR / "storage"))
     COURSES_DIR = os.environ.get("COURSES_DIR", str(BASE_DIR / "courses"))
@@ -72,6 +79,8 @@ class Config:
     SCHEDULER_PLAN_SECONDS = _env_int("SCHEDULER_PLAN_SECONDS", 300)
     SCHEDULER_DELIVER_SECONDS = _env_int("SCHEDULER_DELIVER_SECONDS", 30)
     SCHEDULER_SWEEP_SECONDS = _env_int("SCHEDULER_SWEEP_SECONDS", 900)
+    #: A job running longer than this is stuck: its process gives the lock to a standby.
+    SCHEDULER_STUCK_SECONDS = _env_int("SCHEDULER_STUCK_SECONDS", 600)
     #: Facilitators who chose a daily digest get it from this hour, UK time.
     DIGEST_HOUR = _env_int("DIGEST_HOUR", 7)
 
@@ -95,7 +104,8 @@ class TestingConfig(Config):
     #: A quick hash: tests sign in hundreds of times.
     PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"
     WTF_CSRF_ENABLED = False  # switched on by the tests that check it, and for the browser
-    MAIL_MAX_ATTEMPTS = 3
+    #: Quick slots, so tests that send many messages don't wait for the pace.
+    MAIL_RATE_PER_MINUTE = 6000
 
 
 class ProductionConfig(Config):

@@ -51,6 +51,7 @@ def init_extensions(app: Flask) -> None:
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
     login_manager.login_message = "Sign in to see this page"
+    login_manager.login_message_category = "info"
     login_manager.session_protection = "strong"
     access.init_app(app)
 

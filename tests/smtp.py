@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import socket
+import threading
+import time
 from email import message_from_bytes, policy
 from email.message import EmailMessage
 
@@ -20,14 +22,17 @@ class SmtpSink:
 
     def __init__(self):
         self.messages: list[EmailMessage] = []
+        #: When each message arrived (time.monotonic()), to measure the pace.
+        self.arrivals: list[float] = []
         self.replies: list[str] = []
         self.port = free_port()
-        self.controller = Controller(self, hostname="127.0.0.1", port=self.port)
+        self.controller = Controller(self, hostname="127.0.0.1", port=self.port, server_hostname="smtp.test")
 
     async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's name
         if self.replies:
             return self.replies.pop(0)
         self.messages.append(message_from_bytes(envelope.content, policy=policy.default))
+        self.arrivals.append(time.monotonic())
         return "250 Message accepted for delivery"
 
     def start(self):
@@ -42,3 +47,61 @@ class SmtpSink:
     @staticmethod
     def text(message: EmailMessage) -> str:
         return message.get_body(preferencelist=("plain",)).get_content()
+
+
+class HostileRelay:
+    """A raw SMTP server that misbehaves on purpose: it may answer every line slowly (a
+    tarpit, one line of a long reply each `delay` seconds), or refuse the QUIT after it
+    has accepted the message. `accepted` counts the messages it said 250 to."""
+
+    def __init__(self, *, delay: float = 0.0, reply_lines: int = 1, quit_reply: str = "221 Bye"):
+        import socketserver
+
+        self.delay, self.reply_lines, self.quit_reply = delay, reply_lines, quit_reply
+        self.accepted = 0
+        self.port = free_port()
+        relay = self
+
+        class Handler(socketserver.StreamRequestHandler):
+            def reply(self, text: str) -> None:
+                code, rest = text[:3], text[4:]
+                for _ in range(relay.reply_lines - 1):
+                    self.wfile.write(f"{code}-{rest}\r\n".encode())
+                    self.wfile.flush()
+                    time.sleep(relay.delay)
+                self.wfile.write(f"{code} {rest}\r\n".encode())
+                self.wfile.flush()
+
+            def handle(self):
+                try:
+                    self.reply("220 hostile.test ESMTP")
+                    while line := self.rfile.readline():
+                        command = line.decode(errors="replace").strip().upper()
+                        if command.startswith("DATA"):
+                            self.reply("354 Go ahead")
+                            while self.rfile.readline() not in (b".\r\n", b""):
+                                pass
+                            relay.accepted += 1
+                            self.reply("250 Accepted")
+                        elif command.startswith("QUIT"):
+                            self.reply(relay.quit_reply)
+                            return
+                        else:
+                            self.reply("250 OK")
+                except OSError:
+                    pass  # the client hung up: that is what a deadline does
+
+        class Server(socketserver.ThreadingTCPServer):
+            daemon_threads = True
+            allow_reuse_address = True
+
+        self.server = Server(("127.0.0.1", self.port), Handler)
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+    def __enter__(self):
+        self.thread.start()
+        return self
+
+    def __exit__(self, *_):
+        self.server.shutdown()
+        self.server.server_close()

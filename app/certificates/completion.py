@@ -16,7 +16,7 @@ from sqlalchemy import func, select
 from app.auth.models import User
 from app.certificates.models import Certificate
 from app.assessments.services import required_assessments, statuses_for
-from app.certificates.services import issue_certificate, issue_many
+from app.certificates.services import issue_certificate, issue_many, revoked_enrolment_ids
 from app.cohorts.attendance import figures_for
 from app.cohorts.models import Attendance, Enrolment, EnrolmentStatus, LiveSession
 from app.courses.models import Lesson, LessonProgress, Module
@@ -139,17 +139,32 @@ def completion_for(enrolment: Enrolment) -> Completion:
 
 def complete_if_done(enrolment: Enrolment, *, actor: User | None = None) -> Certificate | None:
     """Issue the certificate the moment the last criterion is met; the certificate or None."""
-    if enrolment.status is not EnrolmentStatus.ACTIVE or not completion_for(enrolment).complete:
-        return None
-    return issue_certificate(enrolment, actor=actor)
+    issued = complete_all_done(enrolments=[enrolment], actor=actor)
+    return issued[0] if issued else None
 
 
 @progress_recorded.connect
 def complete_all_done(sender: object = None, *, enrolments: list[Enrolment], actor: User | None = None) -> list[Certificate]:
     """complete_if_done for many enrolments at once; run on every `progress_recorded`."""
-    active = [e for e in enrolments if e.status is EnrolmentStatus.ACTIVE]
+    active = _lock_active(enrolments)
     done = completions_for(active)
     return [issue_certificate(e, actor=actor) for e in active if done[e.id].complete]
+
+
+def _lock_active(enrolments: list[Enrolment]) -> list[Enrolment]:
+    """The enrolments still active and never revoked, their rows locked (in id order, so two
+    writers never deadlock) until this transaction ends. A writer that completes someone at the
+    same instant as another waits here, then reads the other's committed work: whichever
+    checks last sees every criterion met."""
+    ids = sorted({e.id for e in enrolments})
+    if not ids:
+        return []
+    statuses = dict(db.session.execute(
+        select(Enrolment.id, Enrolment.status).where(Enrolment.id.in_(ids)).order_by(Enrolment.id).with_for_update()
+    ).all())
+    revoked = revoked_enrolment_ids(ids)
+    return [e for e in {e.id: e for e in enrolments}.values()
+            if statuses.get(e.id) is EnrolmentStatus.ACTIVE and e.id not in revoked]
 
 
 def sweep(batch: int = 500) -> dict[str, int]:

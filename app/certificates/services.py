@@ -44,6 +44,18 @@ def valid_certificate(enrolment: Enrolment) -> Certificate | None:
     )
 
 
+def revoked_enrolment_ids(enrolment_ids) -> set[int]:
+    """The enrolments whose certificate was revoked and not since reissued. A revocation
+    stands until the programme team reissues: nothing issues them a certificate by itself."""
+    return set(db.session.scalars(
+        select(Certificate.enrolment_id).where(
+            Certificate.enrolment_id.in_(list(enrolment_ids)),
+            Certificate.revoked_at.is_not(None),
+            Certificate.superseded_at.is_(None),
+        )
+    ))
+
+
 def find_by_code(typed: str) -> Certificate | None:
     """The certificate with the code as typed (any case or spacing), if there is one."""
     code = normalise_code(typed)
@@ -109,13 +121,16 @@ def issue_certificate(enrolment: Enrolment, *, actor: User | None = None) -> Cer
     existing = valid_certificate(enrolment)
     if existing is not None:
         return existing
+    if revoked_enrolment_ids([enrolment.id]):
+        raise CertificateError(f"{enrolment.user.name}'s certificate was revoked: reissue it from its page to restore it")
     context = certificate_context(enrolment, new_code())
     return _store(enrolment, context, render_pdf(context), actor) or valid_certificate(enrolment)
 
 
 def issue_many(enrolments: list[Enrolment], *, actor: User | None) -> list[Certificate]:
     """Issue certificates for many enrolments, rendering on every core at once."""
-    todo = [e for e in enrolments if valid_certificate(e) is None]
+    revoked = revoked_enrolment_ids(e.id for e in enrolments)
+    todo = [e for e in enrolments if e.id not in revoked and valid_certificate(e) is None]
     if not todo:
         return []
     contexts = [certificate_context(e, new_code()) for e in todo]
@@ -140,9 +155,10 @@ def revoke(certificate: Certificate, *, actor: User, reason: str) -> None:
 
 
 def reissue(certificate: Certificate, *, actor: User, name: str) -> Certificate:
-    """A new certificate with a new code (a corrected name, say); the old one is superseded."""
-    if certificate.state != "valid":
-        raise CertificateError("Only a valid certificate can be reissued", field="name")
+    """A new certificate with a new code (a corrected name, say, or restoring a revoked one);
+    the old one is superseded."""
+    if certificate.superseded_at is not None:
+        raise CertificateError("This certificate was already replaced: reissue its replacement", field="name")
     certificate.superseded_at = utcnow()
     db.session.flush()
     enrolment = certificate.enrolment

@@ -151,8 +151,13 @@ def issue(enrolment_id):
     """Issue a certificate now, on the programme team's say-so."""
     enrolment = db.get_or_404(Enrolment, enrolment_id)
     if ConfirmForm().validate_on_submit():
-        certificate = services.issue_certificate(enrolment, actor=current_user)
-        db.session.commit()
-        flash(f"Certificate {certificate.code} issued to {enrolment.user.name}")
-        return redirect(url_for("certificates.manage", certificate_id=certificate.id))
+        try:
+            certificate = services.issue_certificate(enrolment, actor=current_user)
+        except services.CertificateError as error:
+            db.session.rollback()
+            flash(str(error), "info")
+        else:
+            db.session.commit()
+            flash(f"Certificate {certificate.code} issued to {enrolment.user.name}")
+            return redirect(url_for("certificates.manage", certificate_id=certificate.id))
     return redirect(url_for("cohorts.detail", cohort_id=enrolment.cohort_id))

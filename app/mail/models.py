@@ -18,6 +18,8 @@ class OutboxStatus(enum.StrEnum):
     SENDING = "sending"
     SENT = "sent"
     FAILED = "failed"
+    #: Past its point (a reminder of a session already held): dropped, never sent.
+    EXPIRED = "expired"
 
 
 class OutboxMessage(db.Model):
@@ -44,6 +46,8 @@ class OutboxMessage(db.Model):
     )
     attempts: Mapped[int] = mapped_column(default=0)
     next_attempt_at: Mapped[datetime] = mapped_column(default=utcnow)
+    #: After this the message means nothing ("starting in an hour", an hour late): not sent.
+    expires_at: Mapped[datetime | None]
     lease_until: Mapped[datetime | None]
     last_error: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
@@ -64,3 +68,13 @@ class OutboxAttachment(db.Model):
     filename: Mapped[str] = mapped_column(String(200))
     content_type: Mapped[str] = mapped_column(String(100))
     content: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+class MailPace(db.Model):
+    """The one row every sender takes its sending slots from, so the rate is shared."""
+
+    __tablename__ = "mail_pace"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: The earliest moment the next message may go.
+    next_slot_at: Mapped[datetime]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
+from datetime import datetime
 
 from flask import render_template
 from sqlalchemy import func, select
@@ -31,13 +32,14 @@ def queue_email(
     dedupe_key: str | None = None,
     attachments: tuple[Attachment, ...] = (),
     headers: dict[str, str] | None = None,
+    expires_at: datetime | None = None,
 ) -> OutboxMessage | None:
     """Render `template` ("package/name": `<package>/emails/<name>.{subject.txt,txt,html}`,
     beside the package that sends it) into the outbox.
 
     With a dedupe key, a second message with the same key is not queued: the unique
     constraint refuses it, so two planners racing can never both insert. Returns the new
-    message, or None when it was a duplicate.
+    message, or None when it was a duplicate. A message still unsent at `expires_at` is dropped.
     """
     context = {"recipient_email": to, "user": user, **context}
     package, name = template.split("/")
@@ -52,6 +54,7 @@ def queue_email(
         body_text=render_template(f"{path}.txt", **context),
         body_html=render_template(f"{path}.html", subject=subject, **context),
         headers=headers or {},
+        expires_at=expires_at,
         attachments=[
             OutboxAttachment(filename=a.filename, content_type=a.content_type, content=a.content)
             for a in attachments

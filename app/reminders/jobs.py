@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+import threading
+import time
 from typing import Callable
 
 from flask import Flask
@@ -19,14 +21,27 @@ log = logging.getLogger(__name__)
 #: The application and lock holder the jobs run for, set when this process takes the lock.
 _app: Flask | None = None
 _holder: str = ""
+#: Set when this process must stop working at once: it lost the lock, or is shutting down.
+stopping = threading.Event()
+#: The jobs running now, each with the time.monotonic() it started: how a stuck one is seen.
+running: dict[str, float] = {}
 
 
 def bind(app: Flask, holder: str) -> None:
     global _app, _holder
     _app, _holder = app, holder
+    stopping.clear()
 
 
 def _run(job_id: str, work: Callable[[], dict]) -> None:
+    running[job_id] = time.monotonic()
+    try:
+        _record(job_id, work)
+    finally:
+        running.pop(job_id, None)
+
+
+def _record(job_id: str, work: Callable[[], dict]) -> None:
     with _app.app_context():
         run = db.session.get(SchedulerJobRun, job_id) or SchedulerJobRun(job_id=job_id, run_count=0)
         run.started_at, run.finished_at, run.holder = utcnow(), None, _holder
@@ -53,7 +68,7 @@ def plan() -> None:
 
 def deliver() -> None:
     """Send what is due in the outbox."""
-    _run("deliver_outbox", deliver_pending)
+    _run("deliver_outbox", lambda: deliver_pending(stop=stopping))
 
 
 def issue_certificates() -> None:

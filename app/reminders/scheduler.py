@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import signal
 import threading
+import time
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -48,8 +49,9 @@ def job_specs(app: Flask) -> list[JobSpec]:
 def make_scheduler(app: Flask) -> BackgroundScheduler:
     return BackgroundScheduler(
         jobstores={"default": SQLAlchemyJobStore(engine=db.engine, tablename=JOBSTORE_TABLE)},
-        # One job at a time: planning and delivery never contend for the database.
-        executors={"default": ThreadPoolExecutor(max_workers=1)},
+        # A thread for each job: a slow mail relay delays email, never planning or the sweep.
+        executors={"default": ThreadPoolExecutor(max_workers=1)}
+        | {spec.id: ThreadPoolExecutor(max_workers=1) for spec in job_specs(app)},
         job_defaults={"coalesce": True, "misfire_grace_time": None, "max_instances": 1},
         timezone="UTC",
     )
@@ -61,9 +63,9 @@ def install_jobs(scheduler: BackgroundScheduler, app: Flask) -> None:
         trigger = IntervalTrigger(seconds=spec.seconds)
         existing = scheduler.get_job(spec.id)
         if existing is None:
-            scheduler.add_job(spec.func, trigger, id=spec.id, name=spec.id)
-        elif existing.trigger.interval != trigger.interval or existing.func_ref != spec.func:
-            scheduler.modify_job(spec.id, func=spec.func, trigger=trigger)
+            scheduler.add_job(spec.func, trigger, id=spec.id, name=spec.id, executor=spec.id)
+        elif (existing.trigger.interval, existing.func_ref, existing.executor) != (trigger.interval, spec.func, spec.id):
+            scheduler.modify_job(spec.id, func=spec.func, trigger=trigger, executor=spec.id)
 
 
 class SchedulerRunner:
@@ -75,6 +77,7 @@ class SchedulerRunner:
         with app.app_context():
             self.lock = scheduler_lock(db.engine, lease)
         self.poll = max(lease.total_seconds() / 3, 0.2)
+        self.stuck_after = app.config["SCHEDULER_STUCK_SECONDS"]
         self.scheduler: BackgroundScheduler | None = None
         self.stopping = threading.Event()
 
@@ -85,6 +88,14 @@ class SchedulerRunner:
     def step(self) -> bool:
         """Take or renew the lock, starting or stopping the jobs to match; True if holding."""
         with self.app.app_context():
+            stuck = self._stuck_job()
+            if stuck is not None:  # a process that cannot run its jobs leaves them to another
+                if self.scheduler is not None:
+                    log.error("%s: job %s has run for over %s s: giving the lock up", self.holder, stuck,
+                              self.stuck_after)
+                    self._stop_jobs()
+                    self.lock.release()
+                return False
             holding = self.lock.acquire()
             if holding and self.scheduler is None:
                 log.info("%s holds the scheduler lock: running jobs", self.holder)
@@ -95,9 +106,22 @@ class SchedulerRunner:
                 self.scheduler.resume()
             elif not holding and self.scheduler is not None:
                 log.warning("%s lost the scheduler lock: stopping jobs", self.holder)
-                self.scheduler.shutdown(wait=False)
-                self.scheduler = None
+                self._stop_jobs()
         return holding
+
+    def _stuck_job(self) -> str | None:
+        now = time.monotonic()
+        return next((job for job, started in list(jobs.running.items()) if now - started > self.stuck_after), None)
+
+    def _stop_jobs(self, wait: float = 0.0) -> None:
+        """Stop the scheduler and tell running jobs to stop now; wait up to `wait` seconds."""
+        jobs.stopping.set()
+        if self.scheduler is not None:
+            self.scheduler.shutdown(wait=False)
+            self.scheduler = None
+        deadline = time.monotonic() + wait
+        while jobs.running and time.monotonic() < deadline:
+            time.sleep(0.05)
 
     def run(self) -> None:
         while not self.stopping.is_set():
@@ -106,10 +130,9 @@ class SchedulerRunner:
         self.stop()
 
     def stop(self) -> None:
+        """Stop within a few seconds, even with a job in the middle of something slow."""
         self.stopping.set()
-        if self.scheduler is not None:
-            self.scheduler.shutdown(wait=True)
-            self.scheduler = None
+        self._stop_jobs(wait=5)
         with self.app.app_context():
             self.lock.release()
 

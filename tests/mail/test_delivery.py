@@ -3,10 +3,13 @@ from datetime import timedelta
 import time_machine
 
 from app.extensions import db
-from app.mail.delivery import deliver_pending
+from sqlalchemy import func, select
+
+from app.mail.delivery import LEASE, backoff, deliver_pending
 from app.mail.models import OutboxMessage, OutboxStatus
 from app.mail.services import Attachment, queue_email
 from app.timeutil import utcnow
+from config import TestingConfig
 from tests.factories import make_user
 
 
@@ -30,10 +33,10 @@ def test_a_temporary_refusal_is_retried_and_delivered_once(smtp):
     message = queue()
     db.session.commit()
     smtp.replies.append("451 4.3.0 Try again later")
-    assert deliver_pending() == {"sent": 0, "retry": 1, "failed": 0}
+    assert deliver_pending() == {"sent": 0, "retry": 1, "failed": 0, "expired": 0}
     assert message.status == OutboxStatus.PENDING
     assert "451" in message.last_error
-    assert deliver_pending() == {"sent": 0, "retry": 0, "failed": 0}  # backing off
+    assert deliver_pending() == {"sent": 0, "retry": 0, "failed": 0, "expired": 0}  # backing off
     assert deliver_pending(now=utcnow() + timedelta(minutes=2))["sent"] == 1
     assert len(smtp.messages) == 1
     assert message.status == OutboxStatus.SENT and message.attempts == 2
@@ -46,42 +49,59 @@ def test_a_permanent_refusal_fails_after_one_try(smtp):
     assert deliver_pending()["failed"] == 1
     assert message.status == OutboxStatus.FAILED
     assert message.attempts == 1
-    assert deliver_pending(now=utcnow() + timedelta(hours=2)) == {"sent": 0, "retry": 0, "failed": 0}
+    assert deliver_pending(now=utcnow() + timedelta(hours=2)) == {"sent": 0, "retry": 0, "failed": 0, "expired": 0}
 
 
-def test_a_refused_connection_is_retried_until_the_limit(app):
+def test_a_refused_connection_is_retried_for_a_day_then_fails(app):
     app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=1, MAIL_BACKEND="smtp")
     message = queue()
     db.session.commit()
-    now = utcnow()
-    for hour in range(3):
-        deliver_pending(now=now + timedelta(hours=hour))
+    start = utcnow()
+    for minutes in range(0, 24 * 60, 10):  # a quarter of an hour of outage fails nothing
+        deliver_pending(now=start + timedelta(minutes=minutes))
+        assert message.status == OutboxStatus.PENDING
+    # Backing off to hourly: a few dozen tries over the day, not one every run.
+    assert 20 <= message.attempts <= 35
+    assert message.next_attempt_at - start <= timedelta(hours=25)
+    deliver_pending(now=start + timedelta(hours=25))
     assert message.status == OutboxStatus.FAILED
-    assert message.attempts == 3
+
+
+def test_back_off_doubles_to_an_hour_and_spreads_a_batch():
+    assert [backoff(n, jitter=0) for n in (1, 2, 3, 7, 8, 30)] == [
+        timedelta(minutes=m) for m in (1, 2, 4, 60, 60, 60)]
+    waits = {backoff(3) for _ in range(20)}
+    assert len(waits) > 1 and all(timedelta(minutes=3.2) <= w <= timedelta(minutes=4.8) for w in waits)
 
 
 def test_a_message_left_leased_by_a_crashed_sender_is_sent_after_the_lease(smtp):
     message = queue()
     message.status = OutboxStatus.SENDING
-    message.lease_until = utcnow() + timedelta(minutes=5)
+    message.lease_until = utcnow() + LEASE
     db.session.commit()
     assert deliver_pending()["sent"] == 0
-    assert deliver_pending(now=utcnow() + timedelta(minutes=6))["sent"] == 1
+    # A short lease: a dead sender's batch waits a minute, not five.
+    assert LEASE <= timedelta(minutes=1)
+    assert deliver_pending(now=utcnow() + LEASE + timedelta(seconds=1))["sent"] == 1
 
 
-def test_delivery_never_exceeds_the_rate(app, smtp):
-    app.config["MAIL_RATE_PER_MINUTE"] = 3
+def test_delivery_spreads_the_rate_over_the_minute(app, smtp):
+    app.config.update(MAIL_RATE_PER_MINUTE=3, MAIL_RUN_SECONDS=1)
     try:
         for _ in range(5):
             queue()
         db.session.commit()
         with time_machine.travel(utcnow(), tick=False) as traveller:
-            assert deliver_pending()["sent"] == 3
+            assert deliver_pending()["sent"] == 1  # the next slot is 20 seconds away
             assert deliver_pending()["sent"] == 0
+            traveller.shift(timedelta(seconds=20))
+            assert deliver_pending()["sent"] == 1
             traveller.shift(timedelta(seconds=61))
-            assert deliver_pending()["sent"] == 2
+            assert deliver_pending()["sent"] == 1  # no burst after a quiet spell
+        assert len(smtp.messages) == 3
+        assert db.session.scalar(select(func.count()).where(OutboxMessage.status == OutboxStatus.SENDING)) == 0
     finally:
-        app.config["MAIL_RATE_PER_MINUTE"] = 120
+        app.config.update(MAIL_RATE_PER_MINUTE=TestingConfig.MAIL_RATE_PER_MINUTE, MAIL_RUN_SECONDS=25)
 
 
 def test_attachments_and_headers_arrive(smtp):
