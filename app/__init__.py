@@ -101,8 +101,7 @@ def register_blueprints(app: Flask) -> None:
     from app.certificates import bp as certificates_bp
     from app.cohorts import bp as cohorts_bp
     from app.councils import bp as councils_bp
-    from app.courses.staff_views import bp as courses_bp
-    from app.courses.views import bp as learning_bp
+    from app.courses import bp as courses_bp
     from app.intakes import bp as intakes_bp
     from app.mail import bp as mail_bp
     from app.main import bp as main_bp
@@ -113,8 +112,7 @@ def register_blueprints(app: Flask) -> None:
         main_bp,  # the home page, information pages, the health check
         auth_bp,  # signing in, invitations, passwords, people
         councils_bp,  # the councils register
-        courses_bp,  # courses as content: importing, previewing
-        learning_bp,  # a participant's reading of the course
+        courses_bp,  # courses as content: importing, previewing, reading
         intakes_bp,  # intakes, nominations and the programme team's decisions
         cohorts_bp,  # cohorts, live sessions, registers, calendars
         assessments_bp,  # quizzes, assignments, marking, gradebooks

@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("cohorts", __name__)
 
-from app.cohorts import participant_views, session_views, views  # noqa: E402,F401 - they add routes to bp
+from app.cohorts import participant_views, staff_views  # noqa: E402,F401 - they add routes to bp

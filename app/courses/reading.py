@@ -23,10 +23,10 @@ class Reading:
         return {"course_slug": self.version.course.slug}
 
     def overview_url(self) -> str:
-        return url_for("courses.preview" if self.preview else "learning.overview", **self._values())
+        return url_for("courses.preview" if self.preview else "courses.learning_overview", **self._values())
 
     def lesson_url(self, module: Module, lesson) -> str:
-        endpoint = "courses.preview_lesson" if self.preview else "learning.lesson"
+        endpoint = "courses.preview_lesson" if self.preview else "courses.learning_lesson"
         return url_for(endpoint, module_slug=module.slug, lesson_slug=lesson.slug, **self._values())
 
     def assessment_url(self, module: Module, assessment) -> str:
@@ -45,5 +45,5 @@ class Reading:
     def html(self, stored: str):
         """Stored lesson HTML with its images pointing at this version's files."""
         return html_for_page(
-            stored, lambda path: url_for("learning.course_file", version_id=self.version.id, path=path)
+            stored, lambda path: url_for("courses.course_file", version_id=self.version.id, path=path)
         )

@@ -4,27 +4,28 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
+from flask import abort, current_app, flash, redirect, render_template, url_for
 from flask_login import current_user
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from app import access
 from app.auth.models import Role
-from app.courses import importing, services
+from app.courses import bp, importing, services
 from app.courses.models import Course, CourseVersion, Lesson, Module
-from app.courses.views import STAFF, Reading, render_overview
+from app.auth.models import STAFF
+from app.courses.participant_views import render_overview
+from app.courses.reading import Reading
 from app.extensions import db
 from app.forms import ConfirmForm
 
-bp = Blueprint("courses", __name__, url_prefix="/courses")
 
 
 def _courses_folder() -> Path:
     return Path(current_app.config["COURSES_DIR"])
 
 
-@bp.get("/")
+@bp.get("/courses/")
 @access.roles(*STAFF)
 def index():
     """Every course and each of its versions, newest first."""
@@ -47,7 +48,7 @@ def index():
     )
 
 
-@bp.route("/import", methods=["GET", "POST"])
+@bp.route("/courses/import", methods=["GET", "POST"])
 @access.roles(Role.ADMIN)
 def import_courses():
     """Check the repository's courses folder and import what changed, all or nothing."""
@@ -79,14 +80,14 @@ def _preview_version(course_slug: str, number: int) -> CourseVersion:
     return version
 
 
-@bp.get("/<course_slug>/versions/<int:number>/")
+@bp.get("/courses/<course_slug>/versions/<int:number>/")
 @access.roles(*STAFF)
 def preview(course_slug, number):
     """A version's overview as participants see it, with the modules' day offsets."""
     return render_overview(Reading(_preview_version(course_slug, number), preview=True))
 
 
-@bp.get("/<course_slug>/versions/<int:number>/<module_slug>/<lesson_slug>")
+@bp.get("/courses/<course_slug>/versions/<int:number>/<module_slug>/<lesson_slug>")
 @access.roles(*STAFF)
 def preview_lesson(course_slug, number, module_slug, lesson_slug):
     """A lesson of any version, as participants see it."""
@@ -104,7 +105,7 @@ def preview_lesson(course_slug, number, module_slug, lesson_slug):
     )
 
 
-@bp.get("/<course_slug>/versions/<int:number>/<module_slug>/assessments/<assessment_slug>")
+@bp.get("/courses/<course_slug>/versions/<int:number>/<module_slug>/assessments/<assessment_slug>")
 @access.roles(*STAFF)
 def preview_assessment(course_slug, number, module_slug, assessment_slug):
     """A quiz with its answers and explanations, or an assignment's brief and criteria."""

@@ -58,7 +58,7 @@ def _due_reminders(now: datetime, label: str, starts_before: int, ends_before: i
                 dedupe_key=f"assignment-{label}:{assignment.id}:{enrolment.user_id}:{due:%Y%m%d}",
                 template="assignment_due",
                 context={"assignment": assignment, "due": format_date(due), "label": label,
-                         "link": absolute_url("learning.index")},
+                         "link": absolute_url("courses.learning")},
             )
 
 

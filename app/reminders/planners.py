@@ -168,7 +168,7 @@ def inactive_participants(now: datetime):
             user=enrolment.user,
             dedupe_key=f"inactive-14d:{enrolment.id}:{last:%Y%m%d}",
             template="inactive",
-            context={"since": format_date(last), "cohort": enrolment.cohort, "link": absolute_url("learning.index")},
+            context={"since": format_date(last), "cohort": enrolment.cohort, "link": absolute_url("courses.learning")},
         )
 
 

@@ -1,19 +1,16 @@
 from datetime import datetime, timedelta
 
-from bs4 import BeautifulSoup
 from icalendar import Calendar
 from sqlalchemy import func, select
 
+from app.audit.models import AuditEvent
 from app.cohorts import services
 from app.cohorts.models import Attendance
 from app.extensions import db
 from app.mail.delivery import deliver_pending
 from app.timeutil import utcnow
 from tests.factories import make_cohort, make_live_session, make_user
-
-
-def soup(response):
-    return BeautifulSoup(response.data, "html.parser")
+from tests.pages import parse
 
 
 def cohort_with(n_people: int, n_sessions: int, admin):
@@ -29,7 +26,7 @@ def cohort_with(n_people: int, n_sessions: int, admin):
 def test_a_thirty_person_register_is_taken_in_one_submit(admin, login):
     cohort, enrolments, (session,) = cohort_with(30, 1, admin)
     client = login(cohort.facilitators[0])
-    page = soup(client.get(f"/sessions/{session.id}/register?preset=present"))
+    page = parse(client.get(f"/sessions/{session.id}/register?preset=present"))
     assert len(page.select("input[type=radio][value=present][checked]")) == 30
     data = {f"status-{e.id}": "present" for e in enrolments}
     data[f"status-{enrolments[0].id}"] = "late"
@@ -43,7 +40,7 @@ def test_a_register_missing_a_choice_keeps_what_was_typed(admin, login):
     cohort, enrolments, (session,) = cohort_with(2, 1, admin)
     client = login(cohort.facilitators[0])
     first, second = enrolments
-    page = soup(client.post(f"/sessions/{session.id}/register", data={
+    page = parse(client.post(f"/sessions/{session.id}/register", data={
         f"status-{first.id}": "present", f"note-{second.id}": "Rang in",
     }))
     assert page.title.get_text().startswith("Error: ")
@@ -57,7 +54,7 @@ def test_a_future_sessions_register_cannot_be_taken(admin, login):
     cohort, enrolments, _ = cohort_with(1, 0, admin)
     future = make_live_session(cohort, starts_at=utcnow() + timedelta(days=3))
     client = login(cohort.facilitators[0])
-    page = soup(client.post(f"/sessions/{future.id}/register", data={f"status-{enrolments[0].id}": "present"}))
+    page = parse(client.post(f"/sessions/{future.id}/register", data={f"status-{enrolments[0].id}": "present"}))
     assert "You can take the register once the session starts" in page.select_one("main").get_text()
     assert db.session.scalar(select(func.count(Attendance.id))) == 0
 
@@ -95,7 +92,7 @@ def test_the_matrix_highlights_people_below_the_threshold(admin, login):
         client.post(f"/sessions/{session.id}/register", data={
             f"status-{good.id}": "present", f"status-{poor.id}": "present" if i < 3 else "absent",
         })
-    rows = soup(client.get(f"/cohorts/{cohort.id}/attendance")).select("tbody tr")
+    rows = parse(client.get(f"/cohorts/{cohort.id}/attendance")).select("tbody tr")
     by_name = {row.th.get_text(): row for row in rows}
     assert "100%" in by_name[good.user.name].get_text()
     assert "60%" in by_name[poor.user.name].get_text()
@@ -108,7 +105,7 @@ def test_a_participant_sees_only_their_own_attendance(admin, login):
     login(admin).post(f"/sessions/{session.id}/register", data={
         f"status-{me.id}": "excused", f"note-{me.id}": "Jury service", f"status-{other.id}": "absent",
     })
-    page = soup(login(me.user).get("/my/attendance"))
+    page = parse(login(me.user).get("/my/attendance"))
     text = page.select_one("main").get_text()
     assert "Excused" in text and "Jury service" in text
     assert other.user.name not in text
@@ -136,13 +133,13 @@ def test_moving_a_session_emails_everyone_with_a_calendar_file(admin, login, smt
 def test_session_form_errors_beside_the_fields(admin, login):
     cohort, _, _ = cohort_with(0, 0, admin)
     client = login(cohort.facilitators[0])
-    page = soup(client.post(f"/cohorts/{cohort.id}/sessions/new", data={
+    page = parse(client.post(f"/cohorts/{cohort.id}/sessions/new", data={
         "title": "Show and tell", "day": ["2", "6", "2027"],
         "starts": "3pm", "ends": "2pm", "join_url": "http://example.com/meet",
     }))
     assert "must end after it starts" in page.select_one("#ends-error").get_text()
     assert page.select_one("#title")["value"] == "Show and tell"
-    page = soup(client.post(f"/cohorts/{cohort.id}/sessions/new", data={
+    page = parse(client.post(f"/cohorts/{cohort.id}/sessions/new", data={
         "title": "Show and tell", "day": ["2", "6", "2027"],
         "starts": "1pm", "ends": "2pm", "join_url": "http://example.com/meet",
     }))
@@ -151,9 +148,32 @@ def test_session_form_errors_beside_the_fields(admin, login):
 
 def test_the_calendar_feed_is_served_by_its_secret_only(admin, client, login):
     cohort, (enrolment,), _ = cohort_with(1, 1, admin)
-    page = soup(login(enrolment.user).get("/my/timetable"))
+    page = parse(login(enrolment.user).get("/my/timetable"))
     url = page.select_one("#feed-url").get_text()
     path = url.split("lms.test", 1)[1]
     response = client.get(path)
     assert response.status_code == 200 and response.mimetype == "text/calendar"
     assert client.get("/calendar/not-the-secret.ics").status_code == 404
+
+
+def test_a_refused_schedule_change_saves_and_audits_nothing(admin_client):
+    cohort = make_cohort()
+    first, second = cohort.schedule[0], cohort.schedule[1]
+    before = (first.opens_on, first.due_on)
+    db.session.commit()
+
+    def boxes(day):
+        return [str(day.day), str(day.month), str(day.year)]
+
+    moved = before[0] + timedelta(days=7)
+    response = admin_client.post(f"/cohorts/{cohort.id}/schedule", data={
+        f"opens_{first.module_id}": boxes(moved), f"due_{first.module_id}": boxes(moved + timedelta(days=14)),
+        # The second module's due date comes before it opens: the whole change is refused.
+        f"opens_{second.module_id}": boxes(second.opens_on), f"due_{second.module_id}": boxes(second.opens_on - timedelta(days=1)),
+    })
+
+    assert response.status_code == 200
+    assert "must be due on or after the day it opens" in parse(response).select_one(".govuk-error-summary").text
+    db.session.expire_all()
+    assert (first.opens_on, first.due_on) == before
+    assert db.session.query(AuditEvent).filter_by(action="cohort.schedule_changed").count() == 0

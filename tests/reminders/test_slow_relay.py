@@ -55,7 +55,7 @@ def test_planning_and_the_sweep_keep_time_while_delivery_waits_on_the_relay(app,
         wait_until(lambda: "deliver_outbox" in jobs.running, 10, what="delivery is talking to the tarpit")
         plans, sweeps = runs("plan_reminders"), runs("issue_certificates")
         wait_until(lambda: runs("plan_reminders") >= plans + 2 and runs("issue_certificates") >= sweeps + 2,
-                   10, "planning and the sweep have each run twice more")
+                   10, what="planning and the sweep have each run twice more")
         assert "deliver_outbox" in jobs.running  # still stuck on the relay all the while
     finally:
         started = time.monotonic()

@@ -2,23 +2,20 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, make_response, redirect, render_template, request, url_for
+from flask import abort, flash, make_response, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
 from app import access
-from app.assessments.services import enrolment_for, statuses_for
-from app.auth.models import Role
-from app.courses import services
+# A module, not names: assessments import course models, so this import runs while they load.
+from app.assessments import services as assessment_services
+from app.auth.models import STAFF, Role
+from app.courses import bp, services
 from app.courses.models import Course, CourseVersion
 from app.courses.reading import Reading
 from app.extensions import db
 from app.forms import ConfirmForm
 
-bp = Blueprint("learning", __name__)
-
-#: Staff preview any version; everyone else reads only their own.
-STAFF = (Role.ADMIN, Role.FACILITATOR)
 
 
 def render_overview(reading: Reading, completed: dict | None = None, dates: dict | None = None,
@@ -48,7 +45,7 @@ def _version_read(course_slug: str) -> CourseVersion:
 
 @bp.get("/learning/")
 @access.roles(Role.PARTICIPANT)
-def index():
+def learning():
     """The courses a participant is reading, with their progress in each."""
     versions = services.versions_for(current_user)
     return render_template(
@@ -60,13 +57,13 @@ def index():
 
 @bp.get("/learning/<course_slug>")
 @access.roles(Role.PARTICIPANT)
-def overview(course_slug):
+def learning_overview(course_slug):
     """A course's modules in order, with the participant's progress."""
     version = _version_read(course_slug)
     dates = services.module_dates_for(current_user, version)
     # Module dates come only from a cohort: without them there is no place to take assessments in.
-    enrolment = enrolment_for(current_user, version.id) if dates else None
-    statuses = statuses_for([enrolment]) if enrolment else {}
+    enrolment = assessment_services.enrolment_for(current_user, version.id) if dates else None
+    statuses = assessment_services.statuses_for([enrolment]) if enrolment else {}
     return render_overview(
         Reading(version, preview=False),
         completed=services.completions(current_user, version),
@@ -86,7 +83,7 @@ def _lesson_place(course_slug: str, module_slug: str, lesson_slug: str):
 
 @bp.get("/learning/<course_slug>/<module_slug>/<lesson_slug>")
 @access.roles(Role.PARTICIPANT)
-def lesson(course_slug, module_slug, lesson_slug):
+def learning_lesson(course_slug, module_slug, lesson_slug):
     """A lesson to read, with previous and next, and a button to mark it complete."""
     version, modules, place = _lesson_place(course_slug, module_slug, lesson_slug)
     completed = services.completions(current_user, version)
@@ -102,7 +99,7 @@ def lesson(course_slug, module_slug, lesson_slug):
 
 @bp.post("/learning/<course_slug>/<module_slug>/<lesson_slug>/complete")
 @access.roles(Role.PARTICIPANT)
-def complete(course_slug, module_slug, lesson_slug):
+def learning_complete(course_slug, module_slug, lesson_slug):
     """Mark a lesson as complete (a POST, so no link or prefetch can do it)."""
     _, _, place = _lesson_place(course_slug, module_slug, lesson_slug)
     if ConfirmForm().validate_on_submit():
@@ -110,7 +107,7 @@ def complete(course_slug, module_slug, lesson_slug):
             db.session.commit()
         flash(f"You have completed “{place.lesson.title}”")
     return redirect(
-        url_for("learning.lesson", course_slug=course_slug, module_slug=module_slug, lesson_slug=lesson_slug)
+        url_for("courses.learning_lesson", course_slug=course_slug, module_slug=module_slug, lesson_slug=lesson_slug)
     )
 
 
