@@ -29,7 +29,7 @@ from app.courses.content import (
     LoadReport,
     ModuleContent,
 )
-from app.courses.quizzes import read_questions
+from app.courses.assessment_files import read_assignment, read_quiz
 from app.courses.rendering import render_markdown
 
 MODULE_FOLDER = re.compile(r"^\d{2}-[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -362,53 +362,14 @@ class _CourseReader:
             return None
         slug = posixpath.basename(relative).rsplit(".", 1)[0]
         if relative.endswith(".yaml"):
-            quiz = check.mapping(check.load_yaml(text), 1, "A quiz")
-            if quiz is None:
-                return None
-            check.keys(quiz, ("title", "pass_mark", "attempts", "questions"))
-            assessment = AssessmentContent(
-                slug=slug,
-                kind="quiz",
-                title=check.text(quiz, "title"),
-                required=required,
-                pass_mark=check.integer(quiz, "pass_mark", 0, 100),
-                attempts=check.integer(quiz, "attempts", minimum=1),
-                questions=read_questions(check, quiz),
-            )
-            return assessment if check.ok else None
-        document = read_front_matter(check, text)
-        if document.meta is None:
-            return None
-        meta = document.meta
-        check.keys(meta, ("title", "due_after_days"), ("criteria",))
-        due = check.integer(meta, "due_after_days", minimum=0)
-        if due is not None and module_opens is not None and due < module_opens:
-            check.add(
-                meta.value_lines["due_after_days"],
-                f'"due_after_days" ({due}) is before the module opens (day {module_opens})',
-            )
-        assessment = AssessmentContent(
-            slug=slug,
-            kind="assignment",
-            title=check.text(meta, "title"),
-            required=required,
-            due_after_days=due,
-            criteria=_criteria(check, meta),
-            brief_html=self._markdown(check, document, relative),
-        )
-        return assessment if check.ok else None
-
-
-def _criteria(check: FileCheck, meta: Mapping) -> list[str] | None:
-    if "criteria" not in meta:
-        return None
-    criteria = []
-    for value, line in _items(check.sequence(meta, "criteria")):
-        if isinstance(value, str) and value.strip():
-            criteria.append(value.strip())
+            assessment = read_quiz(check, text, slug, required)
         else:
-            check.add(line, "each of the criteria must be a short sentence of text")
-    return criteria
+            document = read_front_matter(check, text)
+            if document.meta is None:
+                return None
+            assessment = read_assignment(check, document, slug, required, module_opens,
+                                         lambda: self._markdown(check, document, relative))
+        return assessment if assessment is not None and check.ok else None
 
 
 def _items(entries: Sequence | None):

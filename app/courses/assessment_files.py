@@ -1,8 +1,12 @@
-"""Checking the questions of a quiz.yaml and turning them into plain data for the database."""
+"""Reading a module's assessment files: a quiz (`.yaml`, with its questions) or an assignment
+(`.md`, a brief with front matter), checked and turned into plain content."""
 
 from __future__ import annotations
 
-from app.courses.checks import SLUG, SLUG_HINT, FileCheck, Mapping, Sequence
+from typing import Callable
+
+from app.courses.checks import SLUG, SLUG_HINT, FileCheck, FrontMatterDocument, Mapping, Sequence
+from app.courses.content import AssessmentContent
 
 QUESTION_TYPES = ("single", "multiple")
 MIN_OPTIONS, MAX_OPTIONS = 3, 5
@@ -91,3 +95,57 @@ def _correct(check: FileCheck, question: Mapping, options: list[list[str]], kind
     if kind == "single" and len(value) != 1:
         check.add(line, f"a single-answer question must have exactly one correct answer, not {len(value)}")
     return correct
+
+
+def read_quiz(check: FileCheck, text: str, slug: str, required: bool) -> AssessmentContent | None:
+    """A quiz file's content; None, with the problems on `check`, if it is not sound."""
+    quiz = check.mapping(check.load_yaml(text), 1, "A quiz")
+    if quiz is None:
+        return None
+    check.keys(quiz, ("title", "pass_mark", "attempts", "questions"))
+    return AssessmentContent(
+        slug=slug,
+        kind="quiz",
+        title=check.text(quiz, "title"),
+        required=required,
+        pass_mark=check.integer(quiz, "pass_mark", 0, 100),
+        attempts=check.integer(quiz, "attempts", minimum=1),
+        questions=read_questions(check, quiz),
+    )
+
+
+def read_assignment(
+    check: FileCheck, document: FrontMatterDocument, slug: str, required: bool, module_opens: int | None,
+    brief_html: Callable[[], str | None],
+) -> AssessmentContent:
+    """An assignment file's content; its problems go on `check`. `brief_html` renders the brief."""
+    meta = document.meta
+    check.keys(meta, ("title", "due_after_days"), ("criteria",))
+    due = check.integer(meta, "due_after_days", minimum=0)
+    if due is not None and module_opens is not None and due < module_opens:
+        check.add(
+            meta.value_lines["due_after_days"],
+            f'"due_after_days" ({due}) is before the module opens (day {module_opens})',
+        )
+    return AssessmentContent(
+        slug=slug,
+        kind="assignment",
+        title=check.text(meta, "title"),
+        required=required,
+        due_after_days=due,
+        criteria=_criteria(check, meta),
+        brief_html=brief_html(),
+    )
+
+
+def _criteria(check: FileCheck, meta: Mapping) -> list[str] | None:
+    if "criteria" not in meta:
+        return None
+    entries = check.sequence(meta, "criteria")
+    criteria = []
+    for value, line in zip(entries, entries.item_lines) if entries is not None else ():
+        if isinstance(value, str) and value.strip():
+            criteria.append(value.strip())
+        else:
+            check.add(line, "each of the criteria must be a short sentence of text")
+    return criteria
