@@ -13,8 +13,10 @@ from datetime import datetime
 from sqlalchemy import and_, case, func, or_, select
 
 from app.audit.services import record
+from app.auth.models import User
 from app.cohorts.models import Attendance, AttendanceStatus, Cohort, Enrolment, LiveSession
-from app.cohorts.services import CohortError
+from app.cohorts.services import CohortError, enrolments_of
+from app.cohorts.sessions import sessions_of
 from app.extensions import db
 from app.signals import progress_recorded
 from app.timeutil import format_datetime
@@ -47,8 +49,6 @@ class AttendanceFigure:
 
 def expected_enrolments(session: LiveSession) -> list[Enrolment]:
     """Who belongs in this session's register: everyone in the cohort when it started."""
-    from app.auth.models import User
-
     return db.session.scalars(
         select(Enrolment)
         .join(User, User.id == Enrolment.user_id)
@@ -172,9 +172,6 @@ class AttendanceMatrix:
 
 def attendance_matrix(cohort: Cohort) -> AttendanceMatrix:
     """Participants × sessions with each person's percentage: five queries at any size."""
-    from app.cohorts.services import enrolments_of
-    from app.cohorts.sessions import sessions_of
-
     sessions = [s for s in sessions_of(cohort) if not s.is_cancelled]
     enrolments = enrolments_of(cohort)
     marks = {

@@ -16,6 +16,7 @@ from flask import current_app
 from icalendar import Calendar, Event
 from sqlalchemy import select
 
+from app.auth.models import User
 from app.cohorts.models import CalendarFeed, Cohort, Enrolment, EnrolmentStatus, LiveSession, ModuleSchedule, cohort_facilitator
 from app.extensions import db
 from app.mail.services import Attachment
@@ -134,8 +135,6 @@ def reset_feed(user) -> CalendarFeed:
 
 
 def user_for_feed(token: str):
-    from app.auth.models import User
-
     feed = db.session.scalar(select(CalendarFeed).where(CalendarFeed.token == token))
     return None if feed is None else db.session.get(User, feed.user_id)
 

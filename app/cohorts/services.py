@@ -7,10 +7,12 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import func, select
 
 from app.audit.services import record
-from app.auth.models import Role
-from app.cohorts.models import Cohort, Enrolment, EnrolmentStatus, ModuleSchedule
+from app.auth.models import Role, User
+from app.cohorts.models import Cohort, Enrolment, EnrolmentStatus, ModuleSchedule, cohort_facilitator
+from app.courses.models import CourseVersion
 from app.errors import DomainError
 from app.extensions import db
+from app.intakes.models import Nomination, NominationStatus
 from app.timeutil import utcnow
 
 
@@ -19,8 +21,6 @@ class CohortError(DomainError):
 
 
 def latest_version(course):
-    from app.courses.models import CourseVersion
-
     return db.session.scalar(
         select(CourseVersion)
         .where(CourseVersion.course_id == course.id)
@@ -93,8 +93,6 @@ def update_schedule(cohort: Cohort, *, actor, dates: dict[int, tuple[date, date]
 
 def cohorts_for(user):
     """A select of the cohorts a person may run: all for admins, their own for facilitators."""
-    from app.cohorts.models import cohort_facilitator
-
     statement = select(Cohort).order_by(Cohort.start_on.desc(), Cohort.name)
     if not user.has_role(Role.ADMIN):
         statement = statement.join(cohort_facilitator).where(cohort_facilitator.c.user_id == user.id)
@@ -192,8 +190,6 @@ def enrolments_of(cohort: Cohort, *, include_left: bool = False) -> list[Enrolme
     statement = select(Enrolment).where(Enrolment.cohort_id == cohort.id)
     if not include_left:
         statement = statement.where(Enrolment.status.in_([EnrolmentStatus.ACTIVE, EnrolmentStatus.COMPLETED]))
-    from app.auth.models import User
-
     return db.session.scalars(statement.join(User, User.id == Enrolment.user_id).order_by(User.name)).all()
 
 
@@ -209,8 +205,6 @@ def current_enrolment(user) -> Enrolment | None:
 
 def enrollable_nominations(cohort: Cohort):
     """Accepted nominees of the cohort's intake who have an account and no place yet."""
-    from app.intakes.models import Nomination, NominationStatus
-
     placed = select(Enrolment.user_id).where(
         Enrolment.status.in_([EnrolmentStatus.ACTIVE, EnrolmentStatus.COMPLETED])
     )

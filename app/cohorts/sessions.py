@@ -8,6 +8,8 @@ from urllib.parse import urlsplit
 from sqlalchemy import select
 
 from app.audit.services import record
+from app.auth.models import User
+from app.cohorts.calendar import session_ics_attachment
 from app.cohorts.models import Cohort, Enrolment, EnrolmentStatus, LiveSession
 from app.cohorts.services import CohortError
 from app.extensions import db
@@ -82,8 +84,6 @@ def cancel_session(session: LiveSession, *, actor, reason: str) -> None:
 def people_of(cohort: Cohort) -> list:
     """Everyone a change to the cohort's timetable affects: its active participants and
     facilitators, each once even if they hold both roles."""
-    from app.auth.models import User
-
     participants = db.session.scalars(
         select(User).join(Enrolment, Enrolment.user_id == User.id).where(
             Enrolment.cohort_id == cohort.id, Enrolment.status == EnrolmentStatus.ACTIVE
@@ -94,8 +94,6 @@ def people_of(cohort: Cohort) -> list:
 
 
 def _tell_everyone(session: LiveSession, template: str, **context) -> None:
-    from app.cohorts.calendar import session_ics_attachment
-
     link = absolute_url("cohorts.timetable_redirect")
     for person in people_of(session.cohort):
         queue_email(

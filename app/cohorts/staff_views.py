@@ -102,6 +102,8 @@ def edit(cohort_id):
 @access.roles(Role.ADMIN, Role.FACILITATOR)
 def detail(cohort_id):
     """A cohort at a glance: participants, module dates and timetable."""
+    # Here, not at the top: certificates read assessments, whose services load cohorts' models
+    # and so this package, views included (assessments -> cohorts -> certificates -> assessments).
     from app.certificates.completion import completions_for
     from app.certificates.models import Certificate
 
