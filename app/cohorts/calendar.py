@@ -17,7 +17,7 @@ from icalendar import Calendar, Event
 from sqlalchemy import select
 
 from app.auth.models import User
-from app.cohorts.models import CalendarFeed, Cohort, Enrolment, EnrolmentStatus, LiveSession, ModuleSchedule, cohort_facilitator
+from app.cohorts.models import CalendarFeed, Cohort, Enrolment, LiveSession, ModuleSchedule, cohort_facilitator
 from app.extensions import db
 from app.mail.services import Attachment
 from app.timeutil import to_local, utcnow
@@ -89,7 +89,7 @@ def session_ics_attachment(session: LiveSession) -> Attachment:
 def cohorts_of(user) -> list[Cohort]:
     """The cohorts in a person's calendar: where they are a participant or a facilitator."""
     taking = select(Enrolment.cohort_id).where(
-        Enrolment.user_id == user.id, Enrolment.status.in_([EnrolmentStatus.ACTIVE, EnrolmentStatus.COMPLETED])
+        Enrolment.user_id == user.id, Enrolment.is_placed
     )
     running = select(cohort_facilitator.c.cohort_id).where(cohort_facilitator.c.user_id == user.id)
     return db.session.scalars(

@@ -189,7 +189,7 @@ def transfer(enrolment: Enrolment, to_cohort: Cohort, *, actor, reason: str) -> 
 def enrolments_of(cohort: Cohort, *, include_left: bool = False) -> list[Enrolment]:
     statement = select(Enrolment).where(Enrolment.cohort_id == cohort.id)
     if not include_left:
-        statement = statement.where(Enrolment.status.in_([EnrolmentStatus.ACTIVE, EnrolmentStatus.COMPLETED]))
+        statement = statement.where(Enrolment.is_placed)
     return db.session.scalars(statement.join(User, User.id == Enrolment.user_id).order_by(User.name)).all()
 
 
@@ -197,7 +197,7 @@ def current_enrolment(user) -> Enrolment | None:
     """The participant's active (or completed) place, the newest first."""
     return db.session.scalar(
         select(Enrolment)
-        .where(Enrolment.user_id == user.id, Enrolment.status.in_([EnrolmentStatus.ACTIVE, EnrolmentStatus.COMPLETED]))
+        .where(Enrolment.user_id == user.id, Enrolment.is_placed)
         .order_by(Enrolment.joined_at.desc())
         .limit(1)
     )
@@ -206,7 +206,7 @@ def current_enrolment(user) -> Enrolment | None:
 def enrollable_nominations(cohort: Cohort):
     """Accepted nominees of the cohort's intake who have an account and no place yet."""
     placed = select(Enrolment.user_id).where(
-        Enrolment.status.in_([EnrolmentStatus.ACTIVE, EnrolmentStatus.COMPLETED])
+        Enrolment.is_placed
     )
     return db.session.scalars(
         select(Nomination)

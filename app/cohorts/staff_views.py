@@ -13,7 +13,7 @@ from app.cohorts.forms import (
     CancelSessionForm, CohortForm, EnrolForm, SessionForm, TransferForm, WithdrawForm, register_form, schedule_form,
 )
 from app.cohorts.loading import load_cohort, load_session
-from app.cohorts.models import Cohort, Enrolment, EnrolmentStatus, LiveSession
+from app.cohorts.models import Cohort, Enrolment, LiveSession
 from app.cohorts.services import CohortError, may_run
 from app.cohorts.sessions import sessions_of
 from app.courses.models import Module
@@ -366,7 +366,7 @@ def session_calendar(session_id):
     enrolled = db.session.scalar(
         db.select(Enrolment.id).where(
             Enrolment.cohort_id == session.cohort_id, Enrolment.user_id == current_user.id,
-            Enrolment.status.in_([EnrolmentStatus.ACTIVE, EnrolmentStatus.COMPLETED]),
+            Enrolment.is_placed,
         )
     )
     if enrolled is None and not may_run(current_user, session.cohort):

@@ -45,7 +45,7 @@ def _cohort_versions(user):
         .join(Enrolment, Enrolment.cohort_id == Cohort.id)
         .where(
             Enrolment.user_id == user.id,
-            Enrolment.status.in_([EnrolmentStatus.ACTIVE, EnrolmentStatus.COMPLETED]),
+            Enrolment.is_placed,
         )
         .order_by(CourseVersion.title)
     )
@@ -81,7 +81,7 @@ def module_dates_for(user, version: CourseVersion) -> dict[int, ModuleDates]:
         .where(
             Cohort.course_version_id == version.id,
             Enrolment.user_id == user.id,
-            Enrolment.status.in_([EnrolmentStatus.ACTIVE, EnrolmentStatus.COMPLETED]),
+            Enrolment.is_placed,
         )
     )
     return {module_id: ModuleDates(opens_on, due_on) for module_id, opens_on, due_on in rows}

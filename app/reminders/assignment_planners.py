@@ -102,7 +102,7 @@ def submissions_waiting(now: datetime):
         .where(
             Submission.status == SubmissionStatus.SUBMITTED,
             Submission.submitted_at <= now - timedelta(days=5),
-            Enrolment.status.in_([EnrolmentStatus.ACTIVE, EnrolmentStatus.COMPLETED]),
+            Enrolment.is_placed,
         )
     ).all()
     for submission, enrolment in waiting:
