@@ -13,6 +13,7 @@ from govuk_frontend_wtf.wtforms_widgets import (
 )
 from wtforms import (
     RadioField,
+    SelectChoice,
     SelectField,
     SelectMultipleField,
     StringField,
@@ -90,7 +91,7 @@ class CancelSessionForm(FlaskForm):
     submit = SubmitField("Cancel the session", widget=GovSubmitInput())
 
 
-STATUS_CHOICES = [(status.value, status.label) for status in AttendanceStatus]
+STATUS_CHOICES = [SelectChoice(status.value, status.label) for status in AttendanceStatus]
 
 
 def register_form(enrolments, marks, preset: str | None = None):

@@ -99,6 +99,13 @@ def cohorts_for(user):
     return statement
 
 
+def has_place(user, cohort: Cohort) -> bool:
+    """Whether `user` holds a place (active or completed) in `cohort`."""
+    return db.session.scalar(
+        select(Enrolment.id).where(Enrolment.cohort_id == cohort.id, Enrolment.user_id == user.id, Enrolment.is_placed)
+    ) is not None
+
+
 def may_run(user, cohort: Cohort) -> bool:
     return user.has_role(Role.ADMIN) or any(f.id == user.id for f in cohort.facilitators)
 

@@ -3,11 +3,11 @@ live sessions, registers and the attendance matrix."""
 
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from sqlalchemy import select
+from wtforms import SelectChoice
 
 from app import access
-from app.auth.models import Role, RoleGrant, User
-from app.cohorts import attendance, bp, services, sessions
+from app.auth.models import Role
+from app.cohorts import attendance, bp, loading, services, sessions
 from app.cohorts.calendar import session_ics
 from app.cohorts.forms import (
     CancelSessionForm, CohortForm, EnrolForm, SessionForm, TransferForm, WithdrawForm, register_form, schedule_form,
@@ -20,22 +20,8 @@ from app.courses.models import Module
 from app.errors import show_error
 from app.extensions import db
 from app.forms import ConfirmForm, local_moment
-from app.intakes.models import Intake, Nomination
+from app.intakes.models import Intake
 from app.timeutil import to_local, utcnow
-
-
-def _cohort_choices(form: CohortForm) -> None:
-    intakes = db.session.scalars(select(Intake).order_by(Intake.opens_at.desc())).all()
-    form.intake.choices = [("", "Choose an intake")] + [(str(i.id), i.name) for i in intakes]
-    facilitators = db.session.scalars(
-        select(User).join(RoleGrant).where(RoleGrant.role == Role.FACILITATOR).order_by(User.name)
-    ).all()
-    form.facilitators.choices = [(str(u.id), u.name) for u in facilitators]
-
-
-def _chosen_facilitators(form: CohortForm) -> list[User]:
-    ids = [int(value) for value in form.facilitators.data]
-    return db.session.scalars(select(User).where(User.id.in_(ids))).all()
 
 
 @bp.get("/cohorts/")
@@ -51,7 +37,7 @@ def index():
 def create():
     """Create a cohort on the latest version of an intake's course."""
     form = CohortForm()
-    _cohort_choices(form)
+    form.intake.choices, form.facilitators.choices = loading.intake_choices(), loading.facilitator_choices()
     if request.method == "GET" and request.args.get("intake"):
         form.intake.data = request.args["intake"]
     if form.validate_on_submit():
@@ -59,7 +45,7 @@ def create():
             cohort = services.create_cohort(
                 actor=current_user, intake=db.get_or_404(Intake, int(form.intake.data)),
                 name=form.name.data, capacity=form.capacity.data, start_on=form.start_on.data,
-                end_on=form.end_on.data, facilitators=_chosen_facilitators(form),
+                end_on=form.end_on.data, facilitators=loading.chosen_users(form.facilitators.data),
             )
         except CohortError as error:
             db.session.rollback()
@@ -77,8 +63,8 @@ def edit(cohort_id):
     """Change a cohort's name, places, dates or facilitators."""
     cohort = load_cohort(cohort_id)
     form = CohortForm(obj=cohort)
-    _cohort_choices(form)
-    form.intake.choices = [(str(cohort.intake_id), cohort.intake.name)]
+    form.intake.choices = [SelectChoice(str(cohort.intake_id), cohort.intake.name)]
+    form.facilitators.choices = loading.facilitator_choices()
     if request.method == "GET":
         form.intake.data = str(cohort.intake_id)
         form.facilitators.data = [str(f.id) for f in cohort.facilitators]
@@ -86,7 +72,7 @@ def edit(cohort_id):
         try:
             services.update_cohort(
                 cohort, actor=current_user, name=form.name.data, capacity=form.capacity.data,
-                start_on=form.start_on.data, end_on=form.end_on.data, facilitators=_chosen_facilitators(form),
+                start_on=form.start_on.data, end_on=form.end_on.data, facilitators=loading.chosen_users(form.facilitators.data),
             )
         except CohortError as error:
             db.session.rollback()
@@ -105,19 +91,11 @@ def detail(cohort_id):
     # Here, not at the top: certificates read assessments, whose services load cohorts' models
     # and so this package, views included (assessments -> cohorts -> certificates -> assessments).
     from app.certificates.completion import completions_for
-    from app.certificates.models import Certificate
+    from app.certificates.services import valid_certificates_of
 
     cohort = load_cohort(cohort_id)
     enrolments = services.enrolments_of(cohort, include_left=True)
-    certificates = {
-        c.enrolment_id: c
-        for c in db.session.scalars(
-            select(Certificate).where(
-                Certificate.enrolment_id.in_([e.id for e in enrolments]), Certificate.revoked_at.is_(None),
-                Certificate.superseded_at.is_(None),
-            )
-        )
-    }
+    certificates = {c.enrolment_id: c for c in valid_certificates_of(cohort)}
     return render_template(
         "cohorts/detail.html", cohort=cohort, enrolments=enrolments, sessions=sessions_of(cohort),
         active=services.active_count(cohort), certificates=certificates,
@@ -155,13 +133,9 @@ def enrol(cohort_id):
     cohort = load_cohort(cohort_id)
     nominations = services.enrollable_nominations(cohort)
     form = EnrolForm()
-    form.participants.choices = [
-        (str(n.id), f"{n.nominee_name}, {n.job_title}, {n.council.name}") for n in nominations
-    ]
+    form.participants.choices = loading.nominee_choices(nominations)
     if form.validate_on_submit():
-        chosen = db.session.scalars(
-            select(Nomination).where(Nomination.id.in_([int(v) for v in form.participants.data]))
-        ).all()
+        chosen = loading.chosen_nominations(form.participants.data)
         try:
             services.enrol_nominees(cohort, chosen, actor=current_user)
         except CohortError as error:
@@ -210,11 +184,7 @@ def transfer(cohort_id, enrolment_id):
     """Move a participant to another cohort of the same course version, keeping their history."""
     enrolment = _load_enrolment(cohort_id, enrolment_id)
     form = TransferForm()
-    others = db.session.scalars(
-        select(Cohort).where(Cohort.id != cohort_id, Cohort.course_version_id == enrolment.cohort.course_version_id)
-        .order_by(Cohort.start_on)
-    ).all()
-    form.cohort.choices = [("", "Choose a cohort")] + [(str(c.id), c.name) for c in others]
+    form.cohort.choices = loading.transfer_choices(enrolment)
     if form.validate_on_submit():
         try:
             services.transfer(enrolment, db.get_or_404(Cohort, int(form.cohort.data)), actor=current_user,
@@ -227,12 +197,6 @@ def transfer(cohort_id, enrolment_id):
             flash(f"{enrolment.user.name} has moved to another cohort")
             return redirect(url_for("cohorts.detail", cohort_id=cohort_id))
     return render_template("cohorts/transfer.html", form=form, enrolment=enrolment)
-
-
-def _module_choices(form: SessionForm, cohort) -> None:
-    form.module.choices = [("", "Not about one module")] + [
-        (str(entry.module_id), entry.module.title) for entry in cohort.schedule
-    ]
 
 
 #: Where a service's complaint about a session goes on the form.
@@ -273,7 +237,7 @@ def new_session(cohort_id):
     """Add a live session to the cohort's timetable."""
     cohort = load_cohort(cohort_id)
     form = SessionForm()
-    _module_choices(form, cohort)
+    form.module.choices = loading.module_choices(cohort)
     if _save_session(form, lambda **values: sessions.create_session(cohort, actor=current_user, **values)):
         db.session.commit()
         flash(f"“{form.title.data}” added to the timetable")
@@ -287,7 +251,7 @@ def edit_session(session_id):
     """Change a session; a new time or place is emailed to everyone in the cohort."""
     session = load_session(session_id)
     form = SessionForm()
-    _module_choices(form, session.cohort)
+    form.module.choices = loading.module_choices(session.cohort)
     if request.method == "GET":
         starts, ends = to_local(session.starts_at), to_local(session.ends_at)
         form.title.data, form.day.data = session.title, starts.date()
@@ -363,13 +327,7 @@ def attendance_matrix(cohort_id):
 def session_calendar(session_id):
     """One session as a calendar file, for anyone in its cohort."""
     session = db.get_or_404(LiveSession, session_id)
-    enrolled = db.session.scalar(
-        db.select(Enrolment.id).where(
-            Enrolment.cohort_id == session.cohort_id, Enrolment.user_id == current_user.id,
-            Enrolment.is_placed,
-        )
-    )
-    if enrolled is None and not may_run(current_user, session.cohort):
+    if not services.has_place(current_user, session.cohort) and not may_run(current_user, session.cohort):
         abort(404)
     return Response(session_ics(session), mimetype="text/calendar",
                     headers={"Content-Disposition": f'attachment; filename="session-{session.id}.ics"'})
