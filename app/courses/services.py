@@ -215,17 +215,18 @@ def find_file(version_id: int, path: str) -> CourseFile | None:
     )
 
 
+def lesson_counts(version_ids=None) -> dict[int, int]:
+    """How many lessons each course version has, by version id (every version if None). One query."""
+    statement = select(Module.version_id, func.count(Lesson.id)).join(Lesson, Lesson.module_id == Module.id)
+    if version_ids is not None:
+        statement = statement.where(Module.version_id.in_(list(version_ids)))
+    return dict(db.session.execute(statement.group_by(Module.version_id)).all())
+
+
 def progress_by_version(user, versions: list[CourseVersion]) -> dict[int, Progress]:
     """`user`'s progress through each version, by version id, in two queries however many."""
     ids = [version.id for version in versions]
-    totals = dict(
-        db.session.execute(
-            select(Module.version_id, func.count(Lesson.id))
-            .join(Lesson, Lesson.module_id == Module.id)
-            .where(Module.version_id.in_(ids))
-            .group_by(Module.version_id)
-        ).all()
-    )
+    totals = lesson_counts(ids)
     done = dict(
         db.session.execute(
             select(Module.version_id, func.count(LessonProgress.id))

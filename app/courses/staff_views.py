@@ -6,14 +6,13 @@ from pathlib import Path
 
 from flask import abort, current_app, flash, redirect, render_template, url_for
 from flask_login import current_user
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from app import access
-from app.auth.models import Role
+from app.auth.models import STAFF, Role
 from app.courses import bp, importing, services
-from app.courses.models import Course, CourseVersion, Lesson, Module
-from app.auth.models import STAFF
+from app.courses.models import Course, CourseVersion
 from app.courses.participant_views import render_overview
 from app.courses.reading import Reading
 from app.extensions import db
@@ -33,18 +32,11 @@ def index():
     versions = db.session.scalars(
         select(CourseVersion).order_by(CourseVersion.course_id, CourseVersion.number.desc())
     ).all()
-    lesson_counts = dict(
-        db.session.execute(
-            select(Module.version_id, func.count(Lesson.id))
-            .join(Lesson, Lesson.module_id == Module.id)
-            .group_by(Module.version_id)
-        ).all()
-    )
     return render_template(
         "courses/index.html",
         courses=courses,
         versions_of={course.id: [v for v in versions if v.course_id == course.id] for course in courses},
-        lesson_counts=lesson_counts,
+        lesson_counts=services.lesson_counts(),
     )
 
 

@@ -14,7 +14,7 @@ from app.auth.models import User
 from app.certificates.models import Certificate
 from app.cohorts.models import Enrolment
 from app.courses.models import Lesson, LessonProgress, Module
-from app.courses.services import Progress
+from app.courses.services import Progress, lesson_counts
 from app.extensions import db
 
 
@@ -23,14 +23,7 @@ def lessons_read(enrolments: list[Enrolment]) -> dict[int, Progress]:
     if not enrolments:
         return {}
     version_ids = {e.cohort.course_version_id for e in enrolments}
-    totals = dict(
-        db.session.execute(
-            select(Module.version_id, func.count(Lesson.id))
-            .join(Lesson, Lesson.module_id == Module.id)
-            .where(Module.version_id.in_(version_ids))
-            .group_by(Module.version_id)
-        ).all()
-    )
+    totals = lesson_counts(version_ids)
     done = {
         (user_id, version_id): count
         for user_id, version_id, count in db.session.execute(
