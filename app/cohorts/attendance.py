@@ -23,6 +23,11 @@ from app.timeutil import format_datetime
 
 ATTENDED = (AttendanceStatus.PRESENT, AttendanceStatus.LATE)
 COUNTED = (AttendanceStatus.PRESENT, AttendanceStatus.LATE, AttendanceStatus.ABSENT)
+#: The attendance rule as two sums over Attendance rows: sessions attended, sessions counted.
+ATTENDANCE_SUMS = (
+    func.sum(case((Attendance.status.in_(ATTENDED), 1), else_=0)),
+    func.sum(case((Attendance.status.in_(COUNTED), 1), else_=0)),
+)
 
 
 @dataclass(frozen=True)
@@ -136,8 +141,7 @@ def figures_for(enrolment_ids: list[int]) -> dict[int, AttendanceFigure]:
     rows = db.session.execute(
         select(
             Attendance.enrolment_id,
-            func.sum(case((Attendance.status.in_(ATTENDED), 1), else_=0)),
-            func.sum(case((Attendance.status.in_(COUNTED), 1), else_=0)),
+            *ATTENDANCE_SUMS,
         )
         .join(LiveSession, LiveSession.id == Attendance.session_id)
         .join(Enrolment, Enrolment.id == Attendance.enrolment_id)

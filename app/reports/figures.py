@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import case, func, literal_column, select
 
 from app.certificates.models import Certificate
-from app.cohorts.attendance import ATTENDED, COUNTED
+from app.cohorts.attendance import ATTENDANCE_SUMS
 from app.cohorts.models import PLACED, Attendance, Cohort, Enrolment, EnrolmentStatus, LiveSession
 from app.councils.models import Council
 from app.extensions import db
@@ -197,8 +197,7 @@ def outcomes(scope: Scope) -> dict[int, Outcomes]:
             scope.narrow(
                 select(
                     scope.key(),
-                    func.sum(case((Attendance.status.in_(ATTENDED), 1), else_=0)),
-                    func.sum(case((Attendance.status.in_(COUNTED), 1), else_=0)),
+                    *ATTENDANCE_SUMS,
                 )
                 .join(LiveSession, LiveSession.id == Attendance.session_id)
                 .join(Enrolment, Enrolment.id == Attendance.enrolment_id)
