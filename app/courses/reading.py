@@ -42,6 +42,45 @@ class Reading:
             **self._values(),
         )
 
+    def tasks(self, module: Module, completed: dict, statuses: dict) -> list[dict]:
+        """The module's lessons then its assessments as govukTaskList items, each with the
+        status this reader sees: staff see what each task is; a participant, where they stand."""
+        return [self._lesson_task(module, lesson, completed) for lesson in module.lessons] + [
+            self._assessment_task(module, assessment, statuses.get(assessment.id)) for assessment in module.assessments
+        ]
+
+    def _lesson_task(self, module: Module, lesson, completed: dict) -> dict:
+        if self.preview:
+            status = {"text": "Required" if lesson.required else "Optional"}
+        elif lesson.id in completed:
+            status = {"text": "Completed"}
+        else:
+            status = {"tag": {"text": "Not started", "classes": "govuk-tag--blue"}}
+        return {
+            "title": {"text": lesson.title},
+            "href": self.lesson_url(module, lesson),
+            "hint": {"text": f"{lesson.minutes} minutes" + ("" if lesson.required else ", optional")},
+            "status": status,
+        }
+
+    def _assessment_task(self, module: Module, assessment, standing) -> dict:
+        href = self.assessment_url(module, assessment)
+        if self.preview:
+            status = {"text": "Preview"}
+        elif standing is None:
+            href, status = None, {"text": "Cannot start yet", "classes": "govuk-task-list__status--cannot-start-yet"}
+        elif standing.passed:
+            status = {"text": "Passed"}
+        else:
+            status = {"tag": {"text": standing.state.label, "classes": standing.state.tag_colour}}
+        pass_mark = f", pass mark {assessment.pass_mark}%" if assessment.pass_mark is not None else ""
+        return {
+            "title": {"text": f"{assessment.kind.label}: {assessment.title}"},
+            "href": href,
+            "hint": {"text": ("Required" if assessment.required else "Optional") + pass_mark},
+            "status": status,
+        }
+
     def html(self, stored: str):
         """Stored lesson HTML with its images pointing at this version's files."""
         return html_for_page(

@@ -58,6 +58,7 @@ def test_the_overview_shows_module_dates_when_a_cohort_gives_them(app, imported)
             completed={},
             progress=None,
             dates={modules[0].id: ModuleDates(date(2027, 3, 1), date(2027, 3, 15))},
+            statuses={},
         )
     facts = [
         " ".join(p.get_text().split())
