@@ -124,6 +124,23 @@ def record_register(session: LiveSession, *, actor, marks: dict[int, tuple[str, 
     return changed
 
 
+def sessions_counted_for(enrolment: Enrolment) -> list[LiveSession]:
+    """The sessions of the enrolment's cohort that count for it: not cancelled, since it joined."""
+    return db.session.scalars(
+        select(LiveSession).where(
+            LiveSession.cohort_id == enrolment.cohort_id, LiveSession.cancelled_at.is_(None),
+            LiveSession.starts_at >= enrolment.joined_at,
+        ).order_by(LiveSession.starts_at)
+    ).all()
+
+
+def marks_of(enrolment: Enrolment) -> dict[int, Attendance]:
+    """The enrolment's attendance marks, by session id."""
+    return {mark.session_id: mark for mark in db.session.scalars(
+        select(Attendance).where(Attendance.enrolment_id == enrolment.id)
+    )}
+
+
 def figures_for(enrolment_ids: list[int]) -> dict[int, AttendanceFigure]:
     """Attendance of each enrolment, with the marks of any enrolment transferred into it,
     from a bounded number of queries however many there are."""

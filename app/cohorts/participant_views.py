@@ -2,14 +2,11 @@
 
 from flask import Response, abort, flash, redirect, render_template, url_for
 from flask_login import current_user
-from sqlalchemy import select
 
 from app import access
 from app.auth.models import Role
-from app.cohorts import attendance
-from app.cohorts import bp
+from app.cohorts import attendance, bp, sessions
 from app.cohorts.calendar import cohorts_of, feed_ics, feed_url, reset_feed, user_for_feed
-from app.cohorts.models import Attendance, LiveSession
 from app.cohorts.services import current_enrolment
 from app.extensions import db
 from app.forms import ConfirmForm
@@ -21,12 +18,10 @@ from app.timeutil import utcnow
 def timetable():
     """My timetable: every session and module date of the cohorts I take or run."""
     cohorts = cohorts_of(current_user)
-    sessions = db.session.scalars(
-        select(LiveSession).where(LiveSession.cohort_id.in_([c.id for c in cohorts])).order_by(LiveSession.starts_at)
-    ).all()
+    every_session = sessions.sessions_of_cohorts(cohorts)
     link = feed_url(current_user)
     db.session.commit()  # the feed's secret is made on first visit
-    return render_template("cohorts/timetable.html", cohorts=cohorts, sessions=sessions, now=utcnow(),
+    return render_template("cohorts/timetable.html", cohorts=cohorts, sessions=every_session, now=utcnow(),
                            feed_url=link, form=ConfirmForm())
 
 
@@ -44,19 +39,10 @@ def my_attendance():
     enrolment = current_enrolment(current_user)
     if enrolment is None:
         return render_template("cohorts/my_attendance.html", enrolment=None)
-    sessions = [s for s in db.session.scalars(
-        select(LiveSession).where(LiveSession.cohort_id == enrolment.cohort_id, LiveSession.cancelled_at.is_(None))
-        .order_by(LiveSession.starts_at)
-    ) if s.starts_at >= enrolment.joined_at]
-    marks = {
-        mark.session_id: mark
-        for mark in db.session.scalars(
-            select(Attendance).where(Attendance.enrolment_id == enrolment.id)
-        )
-    }
     figure = attendance.figures_for([enrolment.id])[enrolment.id]
     return render_template(
-        "cohorts/my_attendance.html", enrolment=enrolment, sessions=sessions, marks=marks, figure=figure,
+        "cohorts/my_attendance.html", enrolment=enrolment, sessions=attendance.sessions_counted_for(enrolment),
+        marks=attendance.marks_of(enrolment), figure=figure,
         threshold=enrolment.cohort.course_version.attendance_threshold, now=utcnow(),
     )
 

@@ -108,6 +108,13 @@ def _tell_everyone(session: LiveSession, template: str, **context) -> None:
         )
 
 
+def sessions_of_cohorts(cohorts) -> list[LiveSession]:
+    """Every session of these cohorts, cancelled ones too, in time order."""
+    return db.session.scalars(
+        select(LiveSession).where(LiveSession.cohort_id.in_([c.id for c in cohorts])).order_by(LiveSession.starts_at)
+    ).all()
+
+
 def sessions_of(cohort: Cohort) -> list[LiveSession]:
     return db.session.scalars(
         select(LiveSession).where(LiveSession.cohort_id == cohort.id).order_by(LiveSession.starts_at)

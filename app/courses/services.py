@@ -215,6 +215,15 @@ def find_file(version_id: int, path: str) -> CourseFile | None:
     )
 
 
+def courses_with_versions() -> tuple[list[Course], dict[int, list[CourseVersion]]]:
+    """Every course by title, and each course's versions, newest first, by course id."""
+    courses = db.session.scalars(select(Course).order_by(Course.title)).all()
+    versions = db.session.scalars(
+        select(CourseVersion).order_by(CourseVersion.course_id, CourseVersion.number.desc())
+    ).all()
+    return courses, {course.id: [v for v in versions if v.course_id == course.id] for course in courses}
+
+
 def lesson_counts(version_ids=None) -> dict[int, int]:
     """How many lessons each course version has, by version id (every version if None). One query."""
     statement = select(Module.version_id, func.count(Lesson.id)).join(Lesson, Lesson.module_id == Module.id)

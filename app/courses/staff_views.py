@@ -6,13 +6,12 @@ from pathlib import Path
 
 from flask import abort, current_app, flash, redirect, render_template, url_for
 from flask_login import current_user
-from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from app import access
 from app.auth.models import STAFF, Role
 from app.courses import bp, importing, services
-from app.courses.models import Course, CourseVersion
+from app.courses.models import CourseVersion
 from app.courses.participant_views import render_overview
 from app.courses.reading import Reading
 from app.extensions import db
@@ -28,14 +27,11 @@ def _courses_folder() -> Path:
 @access.roles(*STAFF)
 def index():
     """Every course and each of its versions, newest first."""
-    courses = db.session.scalars(select(Course).order_by(Course.title)).all()
-    versions = db.session.scalars(
-        select(CourseVersion).order_by(CourseVersion.course_id, CourseVersion.number.desc())
-    ).all()
+    courses, versions_of = services.courses_with_versions()
     return render_template(
         "courses/index.html",
         courses=courses,
-        versions_of={course.id: [v for v in versions if v.course_id == course.id] for course in courses},
+        versions_of=versions_of,
         lesson_counts=services.lesson_counts(),
     )
 
