@@ -1,4 +1,8 @@
-"""The Digital Leadership Programme's learning management system."""
+"""The Digital Leadership Programme's learning management system.
+
+The factory's steps import the application's own modules inside themselves: those modules
+import `app` (access, extensions), so they can only load once this package has.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +11,7 @@ import secrets
 from pathlib import Path
 
 from flask import Flask, g, render_template, send_from_directory
+from flask_wtf.csrf import CSRFError
 from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
 from govuk_frontend_wtf.main import WTFormsHelpers
 
@@ -162,7 +167,7 @@ def register_security_headers(app: Flask) -> None:
 
 
 def register_error_handlers(app: Flask) -> None:
-    from flask_wtf.csrf import CSRFError
+    """A GOV.UK page for each error; the request's half-done work is rolled back first."""
 
     def page(template: str, status: int):
         def handler(error):

@@ -10,6 +10,8 @@ from flask import current_app
 from flask.cli import AppGroup
 
 from app.courses.checks import Problem
+from app.courses.importing import import_courses
+from app.courses.loader import load_courses
 from app.extensions import db
 
 courses = AppGroup("courses", help="Course content from the courses/ folder.")
@@ -39,8 +41,6 @@ def _echo_problems(folder: Path, problems: list[Problem]) -> None:
 @PATH_ARGUMENT
 def validate(path: Path | None) -> None:
     """Check a course folder, or a folder of courses (default COURSES_DIR), and report every problem."""
-    from app.courses.loader import load_courses
-
     folder = _folder(path)
     report = load_courses(folder)
     if not report.ok:
@@ -54,8 +54,6 @@ def validate(path: Path | None) -> None:
 @PATH_ARGUMENT
 def import_command(path: Path | None) -> None:
     """Import the courses at PATH (default COURSES_DIR): all or nothing, a new version when changed."""
-    from app.courses.importing import import_courses
-
     folder = _folder(path)
     report = import_courses(folder)
     if not report.ok:

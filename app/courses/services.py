@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
+from app.cohorts.models import Cohort, Enrolment, EnrolmentStatus, ModuleSchedule
 from app.courses.models import Course, CourseFile, CourseVersion, Lesson, LessonProgress, Module
 from app.extensions import db
 from app.signals import progress_recorded
@@ -37,8 +38,6 @@ def latest_versions():
 
 def _cohort_versions(user):
     """A select of the versions pinned by the cohorts this person is (or was) taking."""
-    from app.cohorts.models import Cohort, Enrolment, EnrolmentStatus
-
     return (
         select(CourseVersion)
         .join(Cohort, Cohort.course_version_id == CourseVersion.id)
@@ -72,8 +71,6 @@ class ModuleDates:
 
 def module_dates_for(user, version: CourseVersion) -> dict[int, ModuleDates]:
     """Open and due dates by module id, from the participant's cohort on this version."""
-    from app.cohorts.models import Cohort, Enrolment, EnrolmentStatus, ModuleSchedule
-
     rows = db.session.execute(
         select(ModuleSchedule.module_id, ModuleSchedule.opens_on, ModuleSchedule.due_on)
         .join(Cohort, Cohort.id == ModuleSchedule.cohort_id)
@@ -197,8 +194,6 @@ def complete_lesson(user, lesson: Lesson) -> bool:
 
 def _complete_enrolment_on(user, lesson: Lesson) -> None:
     """If this lesson was the last thing left, the certificate is issued now."""
-    from app.cohorts.models import Cohort, Enrolment, EnrolmentStatus
-
     enrolment = db.session.scalar(
         select(Enrolment).join(Cohort).where(
             Enrolment.user_id == user.id, Enrolment.status == EnrolmentStatus.ACTIVE,
