@@ -60,7 +60,7 @@ def init_extensions(app: Flask) -> None:
     login_manager.session_protection = "strong"
     access.init_app(app)
 
-    from app.auth.models import User
+    from app.auth.models import User  # inside: see the module docstring
 
     @login_manager.user_loader
     def load_user(user_id: str):
@@ -69,7 +69,7 @@ def init_extensions(app: Flask) -> None:
 
 def init_jinja(app: Flask) -> None:
     """GOV.UK Frontend macros, our filters and the globals every page uses."""
-    from app.navigation import navigation_for
+    from app.navigation import navigation_for  # inside, as every import of our own here
     from app.timeutil import format_date, format_datetime
     from app.urls import url_for_page
 
@@ -186,7 +186,7 @@ def register_error_handlers(app: Flask) -> None:
 
 
 def register_commands(app: Flask) -> None:
-    from app.cli import register
+    from app.cli import register  # inside: the commands import every domain
 
     register(app)
 

@@ -18,7 +18,7 @@ from app.councils.models import Council
 from app.councils.services import import_councils
 from app.courses import services as course_services
 from app.courses.importing import import_course
-from app.courses.loader import load_courses
+from app.courses.course_folders import load_courses
 from app.extensions import db
 from app.intakes.demo import load_intakes
 from app.reports.demo import load_reports_demo

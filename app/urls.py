@@ -6,7 +6,7 @@ the Host header of whoever happens to be asking.
 
 from urllib.parse import urlsplit
 
-from flask import current_app
+from flask import current_app, request, url_for
 
 
 def absolute_url(endpoint: str, **values) -> str:
@@ -19,6 +19,4 @@ def absolute_url(endpoint: str, **values) -> str:
 
 def url_for_page(number: int) -> str:
     """This page's URL, with its arguments and filters kept, at another page number."""
-    from flask import request, url_for
-
     return url_for(request.endpoint, **{**(request.view_args or {}), **request.args.to_dict(), "page": number})

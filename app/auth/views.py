@@ -1,4 +1,4 @@
-"""Signing in and out, invitations, password resets and changes."""
+"""Accounts for everyone: signing in and out, setting and changing a password."""
 
 from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_user, logout_user
@@ -6,15 +6,7 @@ from flask_login import current_user, login_user, logout_user
 from app import access
 from app.auth import bp
 from app.auth import services
-from app.auth.forms import (
-    ChangePasswordForm,
-    ForgottenPasswordForm,
-    InviteForm,
-    LoginForm,
-    NewPasswordForm,
-)
-from app.auth.models import Role
-from app.councils.models import Council
+from app.auth.forms import ChangePasswordForm, ForgottenPasswordForm, LoginForm, NewPasswordForm
 from app.extensions import db, limiter
 from app.errors import show_error
 from app.forms import ConfirmForm
@@ -130,43 +122,3 @@ def change_password():
             flash("Your password has been changed")
             return redirect(url_for("main.home"))
     return render_template("auth/change_password.html", form=form)
-
-
-@bp.route("/admin/people")
-@access.roles(Role.ADMIN)
-def people():
-    """Everyone with an account, searchable."""
-    query = request.args.get("q", "").strip()
-    page = services.people_page(query)
-    return render_template("auth/people.html", page=page, query=query)
-
-
-@bp.route("/admin/people/invite", methods=["GET", "POST"])
-@access.roles(Role.ADMIN)
-def invite():
-    """Invite a person: they receive a link to set their password."""
-    form = InviteForm()
-    form.council.choices = services.council_choices()
-    if request.method == "GET" and request.args.get("council"):
-        form.council.data = request.args["council"]
-        form.roles.data = [Role.COUNCIL_LEAD.value]
-    if form.validate_on_submit():
-        council = db.session.get(Council, int(form.council.data)) if form.council.data else None
-        try:
-            user = services.invite_user(
-                actor=current_user,
-                email=form.email.data,
-                name=form.name.data,
-                roles={Role(value) for value in form.roles.data},
-                council=council,
-            )
-        except services.AccountError as error:
-            db.session.rollback()
-            show_error(form, error, default="email")
-        else:
-            db.session.commit()
-            flash(f"Invitation sent to {user.email}")
-            if council is not None:
-                return redirect(url_for("councils.detail", council_id=council.id))
-            return redirect(url_for("auth.people"))
-    return render_template("auth/invite.html", form=form)

@@ -11,7 +11,7 @@ from flask.cli import AppGroup
 
 from app.courses.checks import Problem
 from app.courses.importing import import_courses
-from app.courses.loader import load_courses
+from app.courses.course_folders import load_courses
 from app.extensions import db
 
 courses = AppGroup("courses", help="Course content from the courses/ folder.")

@@ -15,7 +15,7 @@ from sqlalchemy import select
 from app.audit.services import record
 from app.courses.checks import Problem
 from app.courses.content import CourseContent
-from app.courses.loader import load_courses
+from app.courses.course_folders import load_courses
 from app.courses.models import (
     Assessment,
     AssessmentKind,

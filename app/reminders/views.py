@@ -1,11 +1,9 @@
-"""Reminder choices, unsubscribe links, and the admin's scheduler page."""
+"""Reminders for everyone: choosing which to get, and one-click unsubscribe."""
 
-from datetime import UTC, datetime
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from wtforms import SelectChoice
-from sqlalchemy import select, text
 
 from app import access
 from app.reminders import bp
@@ -15,16 +13,6 @@ from app.forms import ConfirmForm
 from app.reminders import services
 from app.reminders.forms import PreferencesForm
 from app.reminders.kinds import DIGEST, optional_kinds_for
-from app.reminders.models import SchedulerJobRun, SchedulerLock
-from app.reminders.scheduler import JOBSTORE_TABLE
-from app.timeutil import utcnow
-
-
-JOB_LABELS = {
-    "plan_reminders": "Plan reminders into the outbox",
-    "deliver_outbox": "Deliver the outbox",
-    "issue_certificates": "Issue certificates earned but missed",
-}
 
 
 @bp.route("/account/reminders", methods=["GET", "POST"])
@@ -66,19 +54,3 @@ def unsubscribe(token):
         db.session.commit()
         return render_template("reminders/unsubscribed.html", kind=kind)
     return render_template("reminders/unsubscribe.html", kind=kind, form=ConfirmForm())
-
-
-@bp.get("/admin/scheduler")
-@access.roles(Role.ADMIN)
-def scheduler():
-    """Which process holds the scheduler lock, and each job's last and next run."""
-    lock = db.session.get(SchedulerLock, "scheduler")
-    runs = {run.job_id: run for run in db.session.scalars(select(SchedulerJobRun))}
-    next_runs = {}
-    if db.inspect(db.engine).has_table(JOBSTORE_TABLE):
-        for job_id, next_run in db.session.execute(text(f"SELECT id, next_run_time FROM {JOBSTORE_TABLE}")):
-            next_runs[job_id] = datetime.fromtimestamp(next_run, UTC).replace(tzinfo=None)
-    return render_template(
-        "reminders/scheduler.html", lock=lock, runs=runs, next_runs=next_runs, now=utcnow(),
-        jobs=JOB_LABELS,
-    )

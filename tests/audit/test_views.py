@@ -2,16 +2,13 @@ import csv
 import io
 
 import time_machine
-from bs4 import BeautifulSoup
 
 from app.audit.services import record
 from app.extensions import db
 from app.exports import csv_text, neutralise
 from tests.factories import make_council, make_user
+from tests.pages import parse
 
-
-def soup(response):
-    return BeautifulSoup(response.data, "html.parser")
 
 
 def actions_on(page) -> list[str]:
@@ -27,16 +24,16 @@ def test_the_audit_log_filters_by_person_action_object_and_date(admin_client, ad
         record(other, "user.invited", other)
     db.session.commit()
 
-    assert actions_on(soup(admin_client.get("/admin/audit/?person=olu"))) == ["user.invited"]
-    assert actions_on(soup(admin_client.get("/admin/audit/?action=council"))) == ["council.updated"]
-    assert actions_on(soup(admin_client.get(f"/admin/audit/?object=Council:{council.id}"))) == ["council.updated"]
-    assert actions_on(soup(admin_client.get("/admin/audit/?from=2027-03-10&to=2027-03-31"))) == ["user.invited"]
-    page = soup(admin_client.get("/admin/audit/?action=council"))
+    assert actions_on(parse(admin_client.get("/admin/audit/?person=olu"))) == ["user.invited"]
+    assert actions_on(parse(admin_client.get("/admin/audit/?action=council"))) == ["council.updated"]
+    assert actions_on(parse(admin_client.get(f"/admin/audit/?object=Council:{council.id}"))) == ["council.updated"]
+    assert actions_on(parse(admin_client.get("/admin/audit/?from=2027-03-10&to=2027-03-31"))) == ["user.invited"]
+    page = parse(admin_client.get("/admin/audit/?action=council"))
     assert "Old → New" in page.select_one("tbody").get_text()
 
 
 def test_a_bad_date_is_an_error_beside_the_field_and_keeps_what_was_typed(admin_client):
-    page = soup(admin_client.get("/admin/audit/?from=last+tuesday"))
+    page = parse(admin_client.get("/admin/audit/?from=last+tuesday"))
     assert page.title.get_text().startswith("Error: ")
     assert "Enter a date like 2027-03-14" in page.select_one("#from-error").get_text()
     assert page.select_one("#from")["value"] == "last tuesday"

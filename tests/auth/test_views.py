@@ -1,16 +1,13 @@
 import re
 
-from bs4 import BeautifulSoup
 
 from app.auth.models import User
 from app.extensions import db
 from app.mail.delivery import deliver_pending
 from tests.conftest import csrf_token_from
 from tests.factories import make_council, make_user
+from tests.pages import parse
 
-
-def page(response):
-    return BeautifulSoup(response.data, "html.parser")
 
 
 def link_in(smtp, address: str) -> str:
@@ -33,19 +30,19 @@ def test_invitation_then_set_password_then_sign_in_over_real_smtp(admin_client, 
     link = link_in(smtp, "nia.evans@adur.gov.uk")
 
     form = client.get(link)
-    assert "Welcome, Nia Evans" in page(form).get_text()
+    assert "Welcome, Nia Evans" in parse(form).get_text()
     done = client.post(link, data={"password": "a walk by the river", "confirm": "a walk by the river"})
     assert done.headers["Location"] == "/sign-in"
 
     signed_in = client.post("/sign-in", data={"email": "nia.evans@adur.gov.uk", "password": "a walk by the river"})
     assert signed_in.status_code == 302
     home = client.get("/")
-    assert "Welcome, Nia Evans" in page(home).h1.get_text()
-    assert "for Adur District Council" in page(home).get_text()
+    assert "Welcome, Nia Evans" in parse(home).h1.get_text()
+    assert "for Adur District Council" in parse(home).get_text()
 
     again = client.get(link)
     assert again.status_code == 400
-    assert "already been used" in page(again).h1.get_text()
+    assert "already been used" in parse(again).h1.get_text()
 
 
 def test_set_password_refuses_a_weak_password_and_keeps_the_page(client):
@@ -55,7 +52,7 @@ def test_set_password_refuses_a_weak_password_and_keeps_the_page(client):
     response = client.post(
         f"/set-password/{make_token(user, 'invitation')}", data={"password": "password123", "confirm": "password123"}
     )
-    soup = page(response)
+    soup = parse(response)
     assert soup.title.get_text().startswith("Error: ")
     assert "too common" in soup.select_one(".govuk-error-summary").get_text()
     assert "too common" in soup.select_one("#password-error").get_text()
@@ -65,7 +62,7 @@ def test_reset_gives_the_same_answer_for_known_and_unknown_addresses(client, smt
     user = make_user("facilitator", email="known@programme.example")
     known = client.post("/forgotten-password", data={"email": "KNOWN@programme.example"})
     unknown = client.post("/forgotten-password", data={"email": "nobody@programme.example"})
-    strip = lambda r: page(r).select_one("main").get_text().replace("KNOWN@programme.example", "X").replace("nobody@programme.example", "X")  # noqa: E731
+    strip = lambda r: parse(r).select_one("main").get_text().replace("KNOWN@programme.example", "X").replace("nobody@programme.example", "X")  # noqa: E731
     assert known.status_code == unknown.status_code == 200
     assert strip(known) == strip(unknown)
     deliver_pending()
@@ -79,7 +76,7 @@ def test_reset_gives_the_same_answer_for_known_and_unknown_addresses(client, smt
 def test_a_wrong_password_says_so_beside_the_field_and_keeps_the_email(client):
     make_user("admin", email="priya@programme.example")
     response = client.post("/sign-in", data={"email": "priya@programme.example", "password": "nope-nope-nope"})
-    soup = page(response)
+    soup = parse(response)
     assert response.status_code == 200
     assert "The email address or password is not right" in soup.select_one("#password-error").get_text()
     assert soup.select_one("#email")["value"] == "priya@programme.example"
@@ -91,7 +88,7 @@ def test_sign_in_is_rate_limited_per_address(client):
         client.post("/sign-in", data={"email": "priya@programme.example", "password": "wrong-wrong-wrong"})
     blocked = client.post("/sign-in", data={"email": "Priya@programme.example", "password": "correct-horse-battery"})
     assert blocked.status_code == 429
-    assert "wait 15 minutes" in page(blocked).get_text()
+    assert "wait 15 minutes" in parse(blocked).get_text()
     other = client.post("/sign-in", data={"email": "someone@programme.example", "password": "x-x-x-x-x-x"})
     assert other.status_code == 200
 
@@ -106,7 +103,7 @@ def test_a_post_without_a_csrf_token_is_refused(client, csrf_enabled):
     user = make_user("admin")
     response = client.post("/sign-in", data={"email": user.email, "password": "correct-horse-battery"})
     assert response.status_code == 400
-    assert "Your form could not be sent" in page(response).get_text()
+    assert "Your form could not be sent" in parse(response).get_text()
     token = csrf_token_from(client.get("/sign-in").get_data(as_text=True))
     ok = client.post("/sign-in", data={"email": user.email, "password": "correct-horse-battery", "csrf_token": token})
     assert ok.status_code == 302
@@ -119,7 +116,7 @@ def test_change_password_checks_the_current_one(login):
         "/account/password",
         data={"current_password": "not-it-at-all", "password": "a brand new phrase", "confirm": "a brand new phrase"},
     )
-    assert "Your current password is not right" in page(wrong).select_one("#current_password-error").get_text()
+    assert "Your current password is not right" in parse(wrong).select_one("#current_password-error").get_text()
     right = client.post(
         "/account/password",
         data={"current_password": "correct-horse-battery", "password": "a brand new phrase", "confirm": "a brand new phrase"},
@@ -138,7 +135,7 @@ def test_inviting_an_existing_address_is_an_error_beside_the_field(admin_client)
     response = admin_client.post(
         "/admin/people/invite", data={"name": "Someone", "email": "Taken@programme.example", "roles": ["facilitator"], "council": ""}
     )
-    soup = page(response)
+    soup = parse(response)
     assert "taken@programme.example already has an account" in soup.select_one("#email-error").get_text()
     assert soup.select_one("#name")["value"] == "Someone"
     assert db.session.query(User).count() == 2
@@ -147,8 +144,8 @@ def test_inviting_an_existing_address_is_an_error_beside_the_field(admin_client)
 def test_people_list_searches_and_pages(admin_client):
     for n in range(30):
         make_user("facilitator", name=f"Facilitator {n:02d}")
-    first = page(admin_client.get("/admin/people"))
+    first = parse(admin_client.get("/admin/people"))
     assert len(first.select("tbody tr")) == 25
     assert first.select_one(".govuk-pagination")
-    found = page(admin_client.get("/admin/people?q=facilitator 07"))
+    found = parse(admin_client.get("/admin/people?q=facilitator 07"))
     assert [td.get_text() for td in found.select("tbody tr td:first-child")] == ["Facilitator 07"]

@@ -9,17 +9,15 @@ from datetime import date
 from app.courses.services import ModuleDates, outline
 from app.courses.reading import Reading
 from tests.factories import make_course, make_course_version, make_user
+from tests.pages import parse
 
 OVERVIEW = "/learning/leading-change"
 LESSON = "/learning/leading-change/01-user-needs/01-what-a-need-is"
 
 
-def soup(response):
-    return BeautifulSoup(response.data, "html.parser")
-
 
 def test_the_learning_page_lists_each_course_with_progress(login, imported):
-    page = soup(login(make_user("participant")).get("/learning/"))
+    page = parse(login(make_user("participant")).get("/learning/"))
     assert page.select_one("h2 a").get_text() == "Leading change"
     assert page.select_one(f"#course-{imported.id}-progress").get_text() == "0 of 3 lessons completed"
 
@@ -27,7 +25,7 @@ def test_the_learning_page_lists_each_course_with_progress(login, imported):
 def test_the_overview_shows_modules_in_order_with_their_lessons_and_progress(login, imported):
     client = login(make_user("participant"))
     client.post(f"{LESSON}/complete")
-    page = soup(client.get(OVERVIEW))
+    page = parse(client.get(OVERVIEW))
     assert page.h1.get_text() == "Leading change"
     headings = [" ".join(h.get_text().split()) for h in page.select(".app-module h2")]
     assert headings == ["Module 1 Start with user needs", "Module 2 Delivering in small steps"]
@@ -71,7 +69,7 @@ def test_the_overview_shows_module_dates_when_a_cohort_gives_them(app, imported)
 
 
 def test_a_lesson_shows_its_sanitised_text_neighbours_and_a_button_to_complete_it(login, imported):
-    page = soup(login(make_user("participant")).get(LESSON))
+    page = parse(login(make_user("participant")).get(LESSON))
     assert page.h1.get_text() == "What a user need is"
     assert page.select_one(".govuk-caption-l").get_text() == "Module 1: Start with user needs"
     prose = page.select_one(".app-prose")
@@ -91,7 +89,7 @@ def test_marking_a_lesson_complete_moves_the_progress(login, imported):
     client = login(make_user("participant"))
     response = client.post(f"{LESSON}/complete")
     assert response.status_code == 302 and response.headers["Location"] == LESSON
-    page = soup(client.get(LESSON))
+    page = parse(client.get(LESSON))
     assert (
         "You have completed “What a user need is”" in page.select_one(".govuk-notification-banner").get_text()
     )
@@ -101,7 +99,7 @@ def test_marking_a_lesson_complete_moves_the_progress(login, imported):
     assert page.select_one("#course-progress").get_text() == "The course: 1 of 3 lessons completed"
     client.post(f"{LESSON}/complete")  # again: still one
     assert (
-        soup(client.get(LESSON)).select_one("#course-progress").get_text()
+        parse(client.get(LESSON)).select_one("#course-progress").get_text()
         == "The course: 1 of 3 lessons completed"
     )
 
@@ -111,11 +109,11 @@ def test_marking_complete_needs_the_form_token(login, imported, request):
     request.getfixturevalue("csrf_enabled")
     response = client.post(f"{LESSON}/complete")
     assert response.status_code == 400
-    assert "0 of 3" in soup(client.get(OVERVIEW)).select_one("#course-progress").get_text()
+    assert "0 of 3" in parse(client.get(OVERVIEW)).select_one("#course-progress").get_text()
 
 
 def test_a_lesson_in_the_middle_links_back_and_on_across_modules(login, imported):
-    page = soup(login(make_user("participant")).get("/learning/leading-change/01-user-needs/02-finding-out"))
+    page = parse(login(make_user("participant")).get("/learning/leading-change/01-user-needs/02-finding-out"))
     assert page.select_one(".govuk-pagination__prev a")["href"] == LESSON
     assert (
         page.select_one(".govuk-pagination__next a")["href"]
@@ -139,7 +137,7 @@ def test_a_participant_reads_the_latest_version(login):
     course = make_course(slug="digital-leadership")
     make_course_version(course, modules=1)
     make_course_version(course, modules=3)
-    page = soup(login(make_user("participant")).get("/learning/digital-leadership"))
+    page = parse(login(make_user("participant")).get("/learning/digital-leadership"))
     assert len(page.select(".app-module")) == 3
 
 
@@ -207,7 +205,7 @@ def test_a_lesson_with_a_script_an_onerror_and_a_javascript_link_imports_and_ren
     assert import_courses(courses_folder).ok
     db.session.commit()
     response = login(make_user("participant")).get("/learning/leading-change/02-delivery/01-small-steps")
-    prose = soup(response).select_one(".app-prose")
+    prose = parse(response).select_one(".app-prose")
     assert "Put a small change" in prose.get_text()
     assert prose.find("script") is None and "alert" not in str(prose)
     assert prose.find("img")["src"].endswith("/01-user-needs/images/journey.png")
@@ -215,5 +213,5 @@ def test_a_lesson_with_a_script_an_onerror_and_a_javascript_link_imports_and_ren
 
 
 def test_the_learning_page_says_so_when_there_is_no_course_yet(login):
-    page = soup(login(make_user("participant")).get("/learning/"))
+    page = parse(login(make_user("participant")).get("/learning/"))
     assert "There are no courses to read yet" in page.select_one("main").get_text()

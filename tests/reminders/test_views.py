@@ -1,6 +1,5 @@
 from datetime import timedelta
 
-from bs4 import BeautifulSoup
 
 from app.extensions import db
 from app.mail.models import OutboxMessage, OutboxStatus
@@ -9,10 +8,8 @@ from app.reminders.lock import LeaseLock
 from app.reminders.models import SchedulerJobRun
 from app.timeutil import utcnow
 from tests.factories import make_user
+from tests.pages import parse
 
-
-def soup(response):
-    return BeautifulSoup(response.data, "html.parser")
 
 
 def failed_message(user) -> OutboxMessage:
@@ -29,7 +26,7 @@ def failed_message(user) -> OutboxMessage:
 
 def test_the_outbox_shows_failures_with_their_error_and_retries_them(admin_client):
     message = failed_message(make_user("participant", email="gone@council.gov.uk"))
-    page = soup(admin_client.get("/admin/outbox?status=failed"))
+    page = parse(admin_client.get("/admin/outbox?status=failed"))
     row = page.select_one("tbody tr")
     assert "gone@council.gov.uk" in row.get_text()
     assert "550 5.1.1 No such mailbox" in row.get_text()
@@ -44,7 +41,7 @@ def test_the_outbox_filters_by_kind(admin_client):
     failed_message(user)
     queue_email(to=user.email, kind="invitation", template="auth/invitation", user=user, context={"link": "x", "days": 14})
     db.session.commit()
-    page = soup(admin_client.get("/admin/outbox?kind=invitation"))
+    page = parse(admin_client.get("/admin/outbox?kind=invitation"))
     assert [td.get_text() for td in page.select("tbody tr td:nth-of-type(3)")] == ["invitation"]
 
 
@@ -52,14 +49,14 @@ def test_the_scheduler_page_names_the_holder_and_each_jobs_last_run(admin_client
     LeaseLock(db.engine, timedelta(seconds=30), "web-1:4242:abc").acquire()
     db.session.add(SchedulerJobRun(job_id="deliver_outbox", started_at=utcnow(), finished_at=utcnow(), holder="web-1:4242:abc", outcome="ok: 3 sent, 0 retry, 0 failed", run_count=12))
     db.session.commit()
-    text = soup(admin_client.get("/admin/scheduler")).select_one("main").get_text()
+    text = parse(admin_client.get("/admin/scheduler")).select_one("main").get_text()
     assert "web-1:4242:abc" in text
     assert "ok: 3 sent, 0 retry, 0 failed" in text
     assert "12 runs" in text
 
 
 def test_the_scheduler_page_warns_when_no_scheduler_runs(admin_client):
-    text = soup(admin_client.get("/admin/scheduler")).select_one("main").get_text()
+    text = parse(admin_client.get("/admin/scheduler")).select_one("main").get_text()
     assert "No scheduler is running" in text
 
 
@@ -68,7 +65,7 @@ def test_preferences_switch_kinds_off_and_facilitators_can_choose_a_digest(login
 
     participant = make_user("participant")
     client = login(participant)
-    page = soup(client.get("/account/reminders"))
+    page = parse(client.get("/account/reminders"))
     assert page.select_one("input[value=session_24h]").has_attr("checked")
     assert page.select_one("input[name=delivery]") is None  # only facilitators choose a digest
     client.post("/account/reminders", data={"wanted": ["session_24h"]})

@@ -6,7 +6,7 @@ import shutil
 
 import pytest
 
-from app.courses.loader import load_courses
+from app.courses.course_folders import load_courses
 from tests.courses.conftest import BROKEN, GOOD, edit
 
 
