@@ -1,13 +1,10 @@
-"""The Digital Leadership Programme's learning management system.
-
-The factory's steps import the application's own modules inside themselves: those modules
-import `app` (access, extensions), so they can only load once this package has.
-"""
+"""The Digital Leadership Programme's learning management system: the application factory."""
 
 from __future__ import annotations
 
 import os
 import secrets
+from importlib import import_module
 from pathlib import Path
 
 from flask import Flask, g, render_template, send_from_directory
@@ -16,7 +13,23 @@ from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
 from govuk_frontend_wtf.main import WTFormsHelpers
 
 from app import access
+from app.auth.models import User
+from app.cli import register as register_cli
 from app.extensions import csrf, db, limiter, login_manager, migrate
+from app.navigation import navigation_for
+from app.timeutil import format_date, format_datetime
+from app.urls import url_for_page
+
+# Every model, so that metadata, migrations and relationships see them all.
+from app.assessments import models as _assessments  # noqa: F401
+from app.audit import models as _audit  # noqa: F401
+from app.certificates import models as _certificates  # noqa: F401
+from app.cohorts import models as _cohorts  # noqa: F401
+from app.councils import models as _councils  # noqa: F401
+from app.courses import models as _courses  # noqa: F401
+from app.intakes import models as _intakes  # noqa: F401
+from app.mail import models as _mail  # noqa: F401
+from app.reminders import models as _reminders  # noqa: F401
 from config import CONFIGS, Config
 
 
@@ -27,10 +40,10 @@ def create_app(config: type[Config] | str | None = None) -> Flask:
     init_extensions(app)
     init_jinja(app)
     register_blueprints(app)
+    connect_signals()
     register_security_headers(app)
     register_error_handlers(app)
     register_commands(app)
-    import_models()
     return app
 
 
@@ -60,8 +73,6 @@ def init_extensions(app: Flask) -> None:
     login_manager.session_protection = "strong"
     access.init_app(app)
 
-    from app.auth.models import User  # inside: see the module docstring
-
     @login_manager.user_loader
     def load_user(user_id: str):
         return db.session.get(User, int(user_id))
@@ -69,10 +80,6 @@ def init_extensions(app: Flask) -> None:
 
 def init_jinja(app: Flask) -> None:
     """GOV.UK Frontend macros, our filters and the globals every page uses."""
-    from app.navigation import navigation_for  # inside, as every import of our own here
-    from app.timeutil import format_date, format_datetime
-    from app.urls import url_for_page
-
     # A page's template sits beside its view, in `app/<package>/templates/<package>/`; the
     # shared layout and macros in `app/templates/`.
     root = Path(app.root_path)
@@ -98,36 +105,29 @@ def init_jinja(app: Flask) -> None:
     WTFormsHelpers(app)
 
 
-def register_blueprints(app: Flask) -> None:
-    """Each domain package's one blueprint (a package's __init__.py holds it)."""
-    from app.assessments import bp as assessments_bp
-    from app.audit import bp as audit_bp
-    from app.auth import bp as auth_bp
-    from app.certificates import bp as certificates_bp
-    from app.cohorts import bp as cohorts_bp
-    from app.councils import bp as councils_bp
-    from app.courses import bp as courses_bp
-    from app.intakes import bp as intakes_bp
-    from app.mail import bp as mail_bp
-    from app.main import bp as main_bp
-    from app.reminders import bp as reminders_bp
-    from app.reports import bp as reports_bp
+# Each domain package's blueprint (in its __init__.py) and the view modules that add its routes.
+BLUEPRINTS = (
+    ("main", ("views",)),  # the home page, information pages, the health check
+    ("auth", ("views", "admin_views")),  # signing in, invitations, passwords, people
+    ("councils", ("views",)),  # the councils register
+    ("courses", ("participant_views", "staff_views")),  # courses as content: importing, previewing, reading
+    ("intakes", ("lead_views", "admin_views")),  # intakes, nominations and the programme team's decisions
+    ("cohorts", ("participant_views", "staff_views")),  # cohorts, live sessions, registers, calendars
+    ("assessments", ("participant_views", "staff_views")),  # quizzes, assignments, marking, gradebooks
+    ("certificates", ("views", "admin_views")),  # completion, certificates and their verification
+    ("reports", ("admin_views", "lead_views", "staff_views")),  # dashboards and exports
+    ("reminders", ("views", "admin_views")),  # reminder preferences and the scheduler page
+    ("mail", ("views",)),  # the outbox
+    ("audit", ("views",)),  # the audit log
+)
 
-    for blueprint in (
-        main_bp,  # the home page, information pages, the health check
-        auth_bp,  # signing in, invitations, passwords, people
-        councils_bp,  # the councils register
-        courses_bp,  # courses as content: importing, previewing, reading
-        intakes_bp,  # intakes, nominations and the programme team's decisions
-        cohorts_bp,  # cohorts, live sessions, registers, calendars
-        assessments_bp,  # quizzes, assignments, marking, gradebooks
-        certificates_bp,  # completion, certificates and their verification
-        reports_bp,  # dashboards and exports
-        reminders_bp,  # reminder preferences and the scheduler page
-        mail_bp,  # the outbox
-        audit_bp,  # the audit log
-    ):
-        app.register_blueprint(blueprint)
+
+def register_blueprints(app: Flask) -> None:
+    """Load each package's views onto its blueprint, then register the blueprints in order."""
+    for package, view_modules in BLUEPRINTS:
+        for module in view_modules:
+            import_module(f"app.{package}.{module}")
+        app.register_blueprint(import_module(f"app.{package}").bp)
 
     govuk_assets = Path(app.static_folder) / "govuk" / "assets"
 
@@ -135,6 +135,11 @@ def register_blueprints(app: Flask) -> None:
     def assets(filename):
         """GOV.UK Frontend's images, where its stylesheet expects them."""
         return send_from_directory(govuk_assets, filename)
+
+
+def connect_signals() -> None:
+    """Modules that listen to `app.signals` connect their receivers when they are imported."""
+    import_module("app.certificates.completion")  # issues a certificate on progress_recorded
 
 
 def register_security_headers(app: Flask) -> None:
@@ -186,20 +191,4 @@ def register_error_handlers(app: Flask) -> None:
 
 
 def register_commands(app: Flask) -> None:
-    from app.cli import register  # inside: the commands import every domain
-
-    register(app)
-
-
-def import_models() -> None:
-    """Import every model so that metadata, migrations and relationships see them all."""
-    from app.assessments import models as _assessments  # noqa: F401
-    from app.audit import models as _audit  # noqa: F401
-    from app.auth import models as _auth  # noqa: F401
-    from app.certificates import models as _certificates  # noqa: F401
-    from app.cohorts import models as _cohorts  # noqa: F401
-    from app.councils import models as _councils  # noqa: F401
-    from app.courses import models as _courses  # noqa: F401
-    from app.intakes import models as _intakes  # noqa: F401
-    from app.mail import models as _mail  # noqa: F401
-    from app.reminders import models as _reminders  # noqa: F401
+    register_cli(app)

@@ -9,15 +9,13 @@ without the role get a 404, so a page's existence is not confirmed to them.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Callable
+from typing import Callable
 
 from flask import Flask, abort, current_app, request
 from flask_login import current_user
 
+from app.auth.models import Role
 from app.extensions import login_manager
-
-if TYPE_CHECKING:  # Role is only an annotation here; importing app.auth at run time would load its views
-    from app.auth.models import Role
 
 #: Endpoints served by Flask or for static files, which need no declaration.
 UNDECLARED_OK = frozenset({"static", "govuk_assets"})

@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import Select, func, select
 
 from app.audit.models import AuditEvent
+from app.auth.models import User
 from app.extensions import db
 from app.timeutil import to_utc, utcnow
 
@@ -38,9 +39,6 @@ def _parse_day(text: str) -> date | None:
 
 def filtered_events(args) -> tuple[Select, dict, dict]:
     """A select of events matching the filters, the filters as understood, and any errors."""
-    # cycle: app.auth loads its views, whose services import this module's record()
-    from app.auth.models import User
-
     statement = select(AuditEvent).order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
     filters = {key: args.get(key, "").strip() for key in ("person", "action", "object", "from", "to")}
     errors = {}

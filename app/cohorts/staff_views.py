@@ -16,6 +16,8 @@ from app.cohorts.loading import load_cohort, load_session
 from app.cohorts.models import Cohort, Enrolment, LiveSession
 from app.cohorts.services import CohortError, may_run
 from app.cohorts.sessions import sessions_of
+from app.certificates.completion import completions_for
+from app.certificates.services import valid_certificates_of
 from app.courses.models import Module
 from app.errors import show_error
 from app.extensions import db
@@ -88,11 +90,6 @@ def edit(cohort_id):
 @access.roles(Role.ADMIN, Role.FACILITATOR)
 def detail(cohort_id):
     """A cohort at a glance: participants, module dates and timetable."""
-    # Here, not at the top: certificates read assessments, whose services load cohorts' models
-    # and so this package, views included (assessments -> cohorts -> certificates -> assessments).
-    from app.certificates.completion import completions_for
-    from app.certificates.services import valid_certificates_of
-
     cohort = load_cohort(cohort_id)
     enrolments = services.enrolments_of(cohort, include_left=True)
     certificates = {c.enrolment_id: c for c in valid_certificates_of(cohort)}

@@ -3,5 +3,3 @@
 from flask import Blueprint
 
 bp = Blueprint("councils", __name__, url_prefix="/admin/councils")
-
-from app.councils import views  # noqa: E402,F401 - they add routes to bp

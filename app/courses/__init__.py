@@ -3,5 +3,3 @@
 from flask import Blueprint
 
 bp = Blueprint("courses", __name__)
-
-from app.courses import participant_views, staff_views  # noqa: E402,F401 - they add routes to bp

@@ -7,5 +7,3 @@ pages of rows at once, so each page costs the same number of queries at any size
 from flask import Blueprint
 
 bp = Blueprint("reports", __name__)
-
-from app.reports import admin_views, lead_views, staff_views  # noqa: E402,F401 - they add routes to bp
