@@ -12,10 +12,11 @@ from flask_wtf.csrf import CSRFError
 from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
 from govuk_frontend_wtf.main import WTFormsHelpers
 
-from app import access
+from app import access, params
 from app.auth.models import User
 from app.cli import register as register_cli
 from app.extensions import csrf, db, limiter, login_manager, migrate
+from app.forms import wtforms_errors
 from app.navigation import navigation_for
 from app.timeutil import format_date, format_datetime
 from app.urls import url_for_page
@@ -72,6 +73,7 @@ def init_extensions(app: Flask) -> None:
     login_manager.login_message_category = "info"
     login_manager.session_protection = "strong"
     access.init_app(app)
+    params.init_app(app)
 
     @login_manager.user_loader
     def load_user(user_id: str):
@@ -103,6 +105,7 @@ def init_jinja(app: Flask) -> None:
     app.jinja_env.globals["url_for_page"] = url_for_page
     app.jinja_env.globals["service_name"] = app.config["SERVICE_NAME"]
     WTFormsHelpers(app)
+    app.jinja_env.globals["wtforms_errors"] = wtforms_errors  # ours: a date's error links to its day box
 
 
 # Each domain package's blueprint (in its __init__.py) and the view modules that add its routes.

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
     GovCheckboxesInput,
     GovFileInput,
@@ -14,6 +13,7 @@ from wtforms import FileField, HiddenField, RadioField, SelectMultipleField, Sub
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, StopValidation
 
+from app.forms import Form
 from app.assessments.assignments import MAX_TEXT
 from app.assessments.models import Judgement, Outcome
 from app.assessments.scoring import answer_problem
@@ -38,7 +38,7 @@ def _answered(question: dict, position: int):
 def quiz_form(quiz, option_order: dict[str, list[str]]):
     """One question a fieldset, its options in this attempt's shuffled order."""
 
-    class QuizForm(FlaskForm):
+    class QuizForm(Form):
         submit = SubmitField("Submit your answers", widget=GovSubmitInput())
 
     for position, question in enumerate(quiz.questions, start=1):
@@ -54,7 +54,7 @@ def quiz_form(quiz, option_order: dict[str, list[str]]):
     return QuizForm()
 
 
-class AssignmentForm(FlaskForm):
+class AssignmentForm(Form):
     text = TextAreaField(
         "Your answer", description="Type your answer here, or upload it as a file below, or both",
         validators=[Length(max=MAX_TEXT, message=f"Your answer must be {MAX_TEXT:,} characters or fewer")],
@@ -71,7 +71,7 @@ JUDGEMENT_CHOICES = [SelectChoice(judgement.value, judgement.label) for judgemen
 def mark_form(criteria: list[str] | None):
     """Pass or refer, feedback, and a judgement for each of the brief's criteria."""
 
-    class MarkForm(FlaskForm):
+    class MarkForm(Form):
         outcome = RadioField(
             "Outcome", choices=[SelectChoice(Outcome.PASS.value, "Pass"), SelectChoice(Outcome.REFER.value, "Refer")],
             validate_choice=False, validators=[InputRequired(message="Choose pass or refer")], widget=GovRadioInput(),

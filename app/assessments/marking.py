@@ -21,6 +21,7 @@ from app.cohorts.models import Cohort, Enrolment, cohort_facilitator
 from app.courses.models import Assessment, AssessmentKind, CourseVersion, Module
 from app.extensions import db
 from app.mail.services import queue_email
+from app.params import query_id
 from app.signals import progress_recorded
 from app.timeutil import format_datetime, utcnow
 from app.urls import absolute_url
@@ -67,13 +68,6 @@ WAITING, MARKED, EVERYTHING = "waiting", "marked", "all"
 STATES = [(WAITING, "Waiting for marking"), (MARKED, "Marked"), (EVERYTHING, "All submitted work")]
 
 
-def _whole_number(value: str | None) -> int | None:
-    try:
-        return int(value) if value else None
-    except ValueError:
-        return None  # a hand-edited address shows everything rather than an error
-
-
 @dataclass(frozen=True)
 class QueueFilter:
     cohort_id: int | None = None
@@ -83,7 +77,7 @@ class QueueFilter:
     @classmethod
     def from_args(cls, args) -> "QueueFilter":
         state = args.get("state") or WAITING
-        return cls(_whole_number(args.get("cohort")), _whole_number(args.get("assignment")),
+        return cls(query_id(args.get("cohort")), query_id(args.get("assignment")),
                    state if state in dict(STATES) else WAITING)
 
 

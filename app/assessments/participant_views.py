@@ -41,14 +41,14 @@ def _render_quiz(quiz, enrolment, problem: str | None = None):
     )
 
 
-@bp.get("/quizzes/<int:quiz_id>")
+@bp.get("/quizzes/<id:quiz_id>")
 @access.roles(Role.PARTICIPANT)
 def quiz(quiz_id):
     """A quiz: its pass mark, my attempts so far, and the button to start one."""
     return _render_quiz(*load_assessment(quiz_id, AssessmentKind.QUIZ))
 
 
-@bp.post("/quizzes/<int:quiz_id>/start")
+@bp.post("/quizzes/<id:quiz_id>/start")
 @access.roles(Role.PARTICIPANT)
 def start_quiz(quiz_id):
     """Start an attempt (or carry on with the one in progress)."""
@@ -64,7 +64,7 @@ def start_quiz(quiz_id):
     return redirect(url_for("assessments.attempt", attempt_id=attempt.id))
 
 
-@bp.route("/quiz-attempts/<int:attempt_id>", methods=["GET", "POST"])
+@bp.route("/quiz-attempts/<id:attempt_id>", methods=["GET", "POST"])
 @access.roles(Role.PARTICIPANT)
 def attempt(attempt_id):
     """The questions of an attempt, options in its own order; submitting scores it."""
@@ -94,7 +94,7 @@ def attempt(attempt_id):
                            question_field_name=question_field_name)
 
 
-@bp.get("/quiz-attempts/<int:attempt_id>/result")
+@bp.get("/quiz-attempts/<id:attempt_id>/result")
 @access.roles(Role.PARTICIPANT)
 def result(attempt_id):
     """An attempt's score, pass or fail, and each question with its explanation."""
@@ -120,7 +120,7 @@ def _upload(file_storage) -> assignments.Upload | None:
     return assignments.Upload(file_storage.filename or "", data)
 
 
-@bp.route("/assignments/<int:assignment_id>", methods=["GET", "POST"])
+@bp.route("/assignments/<id:assignment_id>", methods=["GET", "POST"])
 @access.roles(Role.PARTICIPANT)
 def assignment(assignment_id):
     """An assignment's brief, my work and its feedback, and the form to save or submit it."""
@@ -149,7 +149,7 @@ def assignment(assignment_id):
     )
 
 
-@bp.post("/assignments/<int:assignment_id>/file/remove")
+@bp.post("/assignments/<id:assignment_id>/file/remove")
 @access.roles(Role.PARTICIPANT)
 def remove_file(assignment_id):
     """Take the file off my draft."""
@@ -166,7 +166,7 @@ def remove_file(assignment_id):
     return redirect(url_for("assessments.assignment", assignment_id=assignment_id))
 
 
-@bp.get("/submissions/<int:submission_id>/file")
+@bp.get("/submissions/<id:submission_id>/file")
 @access.roles(Role.ADMIN, Role.FACILITATOR, Role.PARTICIPANT)
 def submission_file(submission_id):
     """A submitted file, as a download: to its author, their cohort's facilitators and the programme team."""

@@ -17,6 +17,7 @@ from app.auth.models import STAFF
 from app.cohorts.loading import load_cohort
 from app.courses.reading import Reading
 from app.errors import show_error
+from app.params import whole_number
 from app.exports import csv_response
 from app.extensions import db
 from app.paging import paginate_rows
@@ -32,7 +33,7 @@ def queue():
                            assignments=assignments, states=marking.STATES)
 
 
-@bp.route("/marking/<int:submission_id>", methods=["GET", "POST"])
+@bp.route("/marking/<id:submission_id>", methods=["GET", "POST"])
 @access.roles(*STAFF)
 def mark(submission_id):
     """A submission with its earlier rounds, and the form to pass or refer it."""
@@ -46,10 +47,9 @@ def mark(submission_id):
         conflict = marking.conflict_message(submission, current_user)
     elif form.validate_on_submit():
         judgements = [form[f"criterion-{n}"].data for n in range(1, len(assessment.criteria or []) + 1)]
-        seen = form.version.data or ""
         try:
             marking.mark(submission, actor=current_user, outcome=form.outcome.data, feedback=form.feedback.data,
-                         judgements=judgements, seen_version=int(seen) if seen.isdigit() else 0)
+                         judgements=judgements, seen_version=whole_number(form.version.data) or 0)
         except marking.MarkingConflict as error:
             db.session.rollback()
             conflict = str(error)
@@ -69,7 +69,7 @@ def mark(submission_id):
     ), 409 if conflict else 200
 
 
-@bp.get("/cohorts/<int:cohort_id>/gradebook")
+@bp.get("/cohorts/<id:cohort_id>/gradebook")
 @access.roles(*STAFF)
 def gradebook(cohort_id):
     """Participants × assessments with where each person stands."""
@@ -77,7 +77,7 @@ def gradebook(cohort_id):
     return render_template("assessments/gradebook.html", cohort=cohort, book=make_gradebook(cohort))
 
 
-@bp.get("/cohorts/<int:cohort_id>/gradebook.csv")
+@bp.get("/cohorts/<id:cohort_id>/gradebook.csv")
 @access.roles(*STAFF)
 def gradebook_csv(cohort_id):
     """The gradebook as a spreadsheet."""

@@ -10,6 +10,7 @@ from sqlalchemy import Select, func, select
 from app.audit.models import AuditEvent
 from app.auth.models import User
 from app.extensions import db
+from app.params import FIRST_YEAR, LAST_YEAR, whole_number
 from app.timeutil import to_utc, utcnow
 
 
@@ -31,10 +32,12 @@ def record(actor, action: str, obj, changes: dict[str, Any] | None = None) -> Au
 
 
 def _parse_day(text: str) -> date | None:
+    """A day written 2027-03-14, within the years any event can have; else None."""
     try:
-        return datetime.strptime(text, "%Y-%m-%d").date()
+        day = datetime.strptime(text, "%Y-%m-%d").date()
     except ValueError:
         return None
+    return day if FIRST_YEAR <= day.year <= LAST_YEAR else None
 
 
 def filtered_events(args) -> tuple[Select, dict, dict]:
@@ -52,8 +55,8 @@ def filtered_events(args) -> tuple[Select, dict, dict]:
     if filters["object"]:
         kind, _, number = filters["object"].partition(":")
         statement = statement.where(func.lower(AuditEvent.object_type) == kind.lower())
-        if number.isdigit():
-            statement = statement.where(AuditEvent.object_id == int(number))
+        if (object_id := whole_number(number)) is not None:
+            statement = statement.where(AuditEvent.object_id == object_id)
     days = {}
     for key in ("from", "to"):
         if filters[key]:

@@ -1,6 +1,5 @@
 """Forms for signing in and managing a password."""
 
-from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
     GovCheckboxesInput,
     GovPasswordInput,
@@ -11,6 +10,7 @@ from govuk_frontend_wtf.wtforms_widgets import (
 from wtforms import EmailField, PasswordField, SelectChoice, SelectField, SelectMultipleField, StringField, SubmitField
 from wtforms.validators import Email, EqualTo, InputRequired, Length
 
+from app.forms import Form
 from app.auth.models import Role
 
 EMAIL_VALIDATORS = [
@@ -20,7 +20,7 @@ EMAIL_VALIDATORS = [
 ]
 
 
-class LoginForm(FlaskForm):
+class LoginForm(Form):
     email = EmailField("Email address", validators=EMAIL_VALIDATORS, widget=GovTextInput())
     password = PasswordField(
         "Password", validators=[InputRequired(message="Enter your password")], widget=GovPasswordInput()
@@ -28,7 +28,7 @@ class LoginForm(FlaskForm):
     submit = SubmitField("Sign in", widget=GovSubmitInput())
 
 
-class NewPasswordForm(FlaskForm):
+class NewPasswordForm(Form):
     password = PasswordField(
         "New password",
         description="Use 10 characters or more. A few unrelated words make a strong password.",
@@ -54,12 +54,12 @@ class ChangePasswordForm(NewPasswordForm):
     )
 
 
-class ForgottenPasswordForm(FlaskForm):
+class ForgottenPasswordForm(Form):
     email = EmailField("Email address", validators=EMAIL_VALIDATORS, widget=GovTextInput())
     submit = SubmitField("Send reset link", widget=GovSubmitInput())
 
 
-class InviteForm(FlaskForm):
+class InviteForm(Form):
     name = StringField(
         "Full name",
         validators=[InputRequired(message="Enter their full name"), Length(max=200)],

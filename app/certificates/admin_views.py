@@ -17,7 +17,7 @@ from app.extensions import db
 from app.forms import ConfirmForm
 
 
-@bp.get("/cohorts/<int:cohort_id>/certificates.zip")
+@bp.get("/cohorts/<id:cohort_id>/certificates.zip")
 @access.roles(Role.ADMIN, Role.FACILITATOR)
 def cohort_zip(cohort_id):
     """Every valid certificate of a cohort as one ZIP, streamed."""
@@ -28,7 +28,7 @@ def cohort_zip(cohort_id):
                     headers={"Content-Disposition": f'attachment; filename="{filename}"'})
 
 
-@bp.get("/admin/certificates/<int:certificate_id>")
+@bp.get("/admin/certificates/<id:certificate_id>")
 @access.roles(Role.ADMIN)
 def manage(certificate_id):
     """One certificate, with revoke and reissue."""
@@ -37,7 +37,7 @@ def manage(certificate_id):
                            revoke_form=RevokeForm(), reissue_form=ReissueForm(name=certificate.context["participant_name"]))
 
 
-@bp.post("/admin/certificates/<int:certificate_id>/revoke")
+@bp.post("/admin/certificates/<id:certificate_id>/revoke")
 @access.roles(Role.ADMIN)
 def revoke(certificate_id):
     """Revoke a certificate, with a reason."""
@@ -57,7 +57,7 @@ def revoke(certificate_id):
                            reissue_form=ReissueForm(name=certificate.context["participant_name"]), form=form)
 
 
-@bp.post("/admin/certificates/<int:certificate_id>/reissue")
+@bp.post("/admin/certificates/<id:certificate_id>/reissue")
 @access.roles(Role.ADMIN)
 def reissue(certificate_id):
     """Reissue with a corrected name and a new code; the old code shows as superseded."""
@@ -77,7 +77,7 @@ def reissue(certificate_id):
                            reissue_form=form, form=form)
 
 
-@bp.post("/admin/enrolments/<int:enrolment_id>/certificate")
+@bp.post("/admin/enrolments/<id:enrolment_id>/certificate")
 @access.roles(Role.ADMIN)
 def issue(enrolment_id):
     """Issue a certificate now, on the programme team's say-so."""

@@ -59,7 +59,7 @@ def verify_code(code):
     return render_template("certificates/result.html", certificate=certificate, code=code), status
 
 
-@bp.get("/certificates/<int:certificate_id>.pdf")
+@bp.get("/certificates/<id:certificate_id>.pdf")
 @access.signed_in
 def download(certificate_id):
     """The certificate PDF, for its holder, their council lead, their facilitators and admins."""

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
     GovCheckboxesInput,
     GovRadioInput,
@@ -23,7 +22,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from app.cohorts.models import AttendanceStatus
-from app.forms import ClockField, GovDateField, WholeNumberField
+from app.forms import Form, ClockField, GovDateField, WholeNumberField
 
 def date_field(label: str, missing: str, description: str = "For example, 27 3 2027") -> GovDateField:
     return GovDateField(
@@ -32,7 +31,7 @@ def date_field(label: str, missing: str, description: str = "For example, 27 3 2
     )
 
 
-class CohortForm(FlaskForm):
+class CohortForm(Form):
     intake = SelectField("Intake", widget=GovSelect(), validators=[InputRequired(message="Choose an intake")])
     name = StringField("Cohort name", description="For example, Spring 2027 – cohort A",
                        validators=[InputRequired(message="Enter a name for the cohort"), Length(max=200)],
@@ -47,26 +46,26 @@ class CohortForm(FlaskForm):
     submit = SubmitField("Save cohort", widget=GovSubmitInput())
 
 
-class EnrolForm(FlaskForm):
+class EnrolForm(Form):
     participants = SelectMultipleField("Accepted nominees without a place", choices=[], widget=GovCheckboxesInput(),
                                        validators=[InputRequired(message="Choose at least one person to enrol")])
     submit = SubmitField("Enrol", widget=GovSubmitInput())
 
 
-class WithdrawForm(FlaskForm):
+class WithdrawForm(Form):
     reason = TextAreaField("Why are they leaving?", validators=[InputRequired(message="Enter why they are leaving"),
                                                                  Length(max=1000)], widget=GovTextArea())
     submit = SubmitField("Withdraw from the cohort", widget=GovSubmitInput())
 
 
-class TransferForm(FlaskForm):
+class TransferForm(Form):
     cohort = SelectField("Move to", widget=GovSelect(), validators=[InputRequired(message="Choose a cohort")])
     reason = TextAreaField("Why are they moving?", validators=[InputRequired(message="Enter why they are moving"),
                                                                 Length(max=1000)], widget=GovTextArea())
     submit = SubmitField("Move to the cohort", widget=GovSubmitInput())
 
 
-class SessionForm(FlaskForm):
+class SessionForm(Form):
     title = StringField("Title", validators=[InputRequired(message="Enter a title"), Length(max=200)],
                         widget=GovTextInput())
     module = SelectField("Module", widget=GovSelect(), validators=[Optional()])
@@ -84,7 +83,7 @@ class SessionForm(FlaskForm):
     submit = SubmitField("Save session", widget=GovSubmitInput())
 
 
-class CancelSessionForm(FlaskForm):
+class CancelSessionForm(Form):
     reason = TextAreaField("Why is it cancelled?", description="Everyone in the cohort is told by email",
                            validators=[InputRequired(message="Enter why the session is cancelled"), Length(max=1000)],
                            widget=GovTextArea())
@@ -97,7 +96,7 @@ STATUS_CHOICES = [SelectChoice(status.value, status.label) for status in Attenda
 def register_form(enrolments, marks, preset: str | None = None):
     """A register with one set of choices and a note for each person expected."""
 
-    class RegisterForm(FlaskForm):
+    class RegisterForm(Form):
         submit = SubmitField("Save register", widget=GovSubmitInput())
 
     for enrolment in enrolments:
@@ -119,7 +118,7 @@ def register_form(enrolments, marks, preset: str | None = None):
 def schedule_form(schedule):
     """Open and due dates for each module of a cohort."""
 
-    class ScheduleForm(FlaskForm):
+    class ScheduleForm(Form):
         submit = SubmitField("Save dates", widget=GovSubmitInput())
 
     for entry in schedule:

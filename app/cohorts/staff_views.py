@@ -59,7 +59,7 @@ def create():
     return render_template("cohorts/form.html", form=form, cohort=None)
 
 
-@bp.route("/cohorts/<int:cohort_id>/edit", methods=["GET", "POST"])
+@bp.route("/cohorts/<id:cohort_id>/edit", methods=["GET", "POST"])
 @access.roles(Role.ADMIN)
 def edit(cohort_id):
     """Change a cohort's name, places, dates or facilitators."""
@@ -86,7 +86,7 @@ def edit(cohort_id):
     return render_template("cohorts/form.html", form=form, cohort=cohort)
 
 
-@bp.get("/cohorts/<int:cohort_id>")
+@bp.get("/cohorts/<id:cohort_id>")
 @access.roles(Role.ADMIN, Role.FACILITATOR)
 def detail(cohort_id):
     """A cohort at a glance: participants, module dates and timetable."""
@@ -100,7 +100,7 @@ def detail(cohort_id):
     )
 
 
-@bp.route("/cohorts/<int:cohort_id>/schedule", methods=["GET", "POST"])
+@bp.route("/cohorts/<id:cohort_id>/schedule", methods=["GET", "POST"])
 @access.roles(Role.ADMIN, Role.FACILITATOR)
 def schedule(cohort_id):
     """Change when each module opens and is due for this cohort."""
@@ -123,7 +123,7 @@ def schedule(cohort_id):
     return render_template("cohorts/schedule.html", form=form, cohort=cohort)
 
 
-@bp.route("/cohorts/<int:cohort_id>/enrol", methods=["GET", "POST"])
+@bp.route("/cohorts/<id:cohort_id>/enrol", methods=["GET", "POST"])
 @access.roles(Role.ADMIN)
 def enrol(cohort_id):
     """Place accepted nominees of the cohort's intake in it, within its capacity."""
@@ -156,7 +156,7 @@ def _load_enrolment(cohort_id: int, enrolment_id: int) -> Enrolment:
     return enrolment
 
 
-@bp.route("/cohorts/<int:cohort_id>/enrolments/<int:enrolment_id>/withdraw", methods=["GET", "POST"])
+@bp.route("/cohorts/<id:cohort_id>/enrolments/<id:enrolment_id>/withdraw", methods=["GET", "POST"])
 @access.roles(Role.ADMIN)
 def withdraw(cohort_id, enrolment_id):
     """Withdraw a participant from the cohort."""
@@ -175,7 +175,7 @@ def withdraw(cohort_id, enrolment_id):
     return render_template("cohorts/withdraw.html", form=form, enrolment=enrolment)
 
 
-@bp.route("/cohorts/<int:cohort_id>/enrolments/<int:enrolment_id>/transfer", methods=["GET", "POST"])
+@bp.route("/cohorts/<id:cohort_id>/enrolments/<id:enrolment_id>/transfer", methods=["GET", "POST"])
 @access.roles(Role.ADMIN)
 def transfer(cohort_id, enrolment_id):
     """Move a participant to another cohort of the same course version, keeping their history."""
@@ -228,7 +228,7 @@ def _save_session(form: SessionForm, save) -> bool:
     return True
 
 
-@bp.route("/cohorts/<int:cohort_id>/sessions/new", methods=["GET", "POST"])
+@bp.route("/cohorts/<id:cohort_id>/sessions/new", methods=["GET", "POST"])
 @access.roles(Role.ADMIN, Role.FACILITATOR)
 def new_session(cohort_id):
     """Add a live session to the cohort's timetable."""
@@ -242,7 +242,7 @@ def new_session(cohort_id):
     return render_template("cohorts/session_form.html", form=form, cohort=cohort, session=None)
 
 
-@bp.route("/sessions/<int:session_id>/edit", methods=["GET", "POST"])
+@bp.route("/sessions/<id:session_id>/edit", methods=["GET", "POST"])
 @access.roles(Role.ADMIN, Role.FACILITATOR)
 def edit_session(session_id):
     """Change a session; a new time or place is emailed to everyone in the cohort."""
@@ -262,7 +262,7 @@ def edit_session(session_id):
     return render_template("cohorts/session_form.html", form=form, cohort=session.cohort, session=session)
 
 
-@bp.route("/sessions/<int:session_id>/cancel", methods=["GET", "POST"])
+@bp.route("/sessions/<id:session_id>/cancel", methods=["GET", "POST"])
 @access.roles(Role.ADMIN, Role.FACILITATOR)
 def cancel_session(session_id):
     """Cancel a session and tell everyone."""
@@ -281,7 +281,7 @@ def cancel_session(session_id):
     return render_template("cohorts/cancel_session.html", form=form, session=session)
 
 
-@bp.route("/sessions/<int:session_id>/register", methods=["GET", "POST"])
+@bp.route("/sessions/<id:session_id>/register", methods=["GET", "POST"])
 @access.roles(Role.ADMIN, Role.FACILITATOR)
 def register(session_id):
     """Take or amend a session's register in one submit."""
@@ -310,7 +310,7 @@ def register(session_id):
     )
 
 
-@bp.get("/cohorts/<int:cohort_id>/attendance")
+@bp.get("/cohorts/<id:cohort_id>/attendance")
 @access.roles(Role.ADMIN, Role.FACILITATOR)
 def attendance_matrix(cohort_id):
     """Participants × sessions, with each person's attendance and who is below the threshold."""
@@ -319,7 +319,7 @@ def attendance_matrix(cohort_id):
                            now=utcnow())
 
 
-@bp.get("/sessions/<int:session_id>.ics")
+@bp.get("/sessions/<id:session_id>.ics")
 @access.roles(Role.ADMIN, Role.FACILITATOR, Role.PARTICIPANT)
 def session_calendar(session_id):
     """One session as a calendar file, for anyone in its cohort."""

@@ -1,10 +1,11 @@
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileRequired
 from govuk_frontend_wtf.wtforms_widgets import GovFileInput, GovSubmitInput
 from wtforms import FileField, SubmitField
 
+from app.forms import Form
 
-class CouncilImportForm(FlaskForm):
+
+class CouncilImportForm(Form):
     file = FileField(
         "Upload the signatories register (CSV)",
         description="Columns: name, gss_code, kind, signed_on (blank if the council has not signed)",
@@ -15,3 +16,4 @@ class CouncilImportForm(FlaskForm):
         widget=GovFileInput(),
     )
     submit = SubmitField("Import councils", widget=GovSubmitInput())
+

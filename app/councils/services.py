@@ -15,7 +15,7 @@ from app.auth.models import User
 from app.councils.models import Council, CouncilKind, Nation
 from app.extensions import db
 
-GSS_CODE = re.compile(r"^[ENSW]\d{8}$")
+GSS_CODE = re.compile(r"^[ENSW][0-9]{8}$")
 REQUIRED_COLUMNS = ("name", "gss_code", "kind", "signed_on")
 DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y")
 

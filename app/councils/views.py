@@ -25,7 +25,7 @@ def index():
     )
 
 
-@bp.get("/<int:council_id>")
+@bp.get("/<id:council_id>")
 @access.roles(Role.ADMIN)
 def detail(council_id):
     """A council and its people."""

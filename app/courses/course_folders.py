@@ -32,7 +32,7 @@ from app.courses.content import (
 from app.courses.assessment_files import read_assignment, read_quiz
 from app.courses.rendering import render_markdown
 
-MODULE_FOLDER = re.compile(r"^\d{2}-[a-z0-9]+(?:-[a-z0-9]+)*$")
+MODULE_FOLDER = re.compile(r"^[0-9]{2}-[a-z0-9]+(?:-[a-z0-9]+)*$")
 LESSON_FILE = re.compile(r"^([a-z0-9]+(?:-[a-z0-9]+)*)\.md$")
 ASSESSMENT_FILE = re.compile(r"^([a-z0-9]+(?:-[a-z0-9]+)*)\.(yaml|md)$")
 PATH_SEGMENT = re.compile(r"^[A-Za-z0-9_-][A-Za-z0-9._-]*$")

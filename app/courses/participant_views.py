@@ -111,7 +111,7 @@ def learning_complete(course_slug, module_slug, lesson_slug):
     )
 
 
-@bp.get("/course-files/<int:version_id>/<path:path>")
+@bp.get("/course-files/<id:version_id>/<path:path>")
 @access.roles(*STAFF, Role.PARTICIPANT)
 def course_file(version_id, path):
     """An image from a course version, to staff or to a participant reading that version."""

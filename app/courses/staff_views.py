@@ -68,14 +68,14 @@ def _preview_version(course_slug: str, number: int) -> CourseVersion:
     return version
 
 
-@bp.get("/courses/<course_slug>/versions/<int:number>/")
+@bp.get("/courses/<course_slug>/versions/<id:number>/")
 @access.roles(*STAFF)
 def preview(course_slug, number):
     """A version's overview as participants see it, with the modules' day offsets."""
     return render_overview(Reading(_preview_version(course_slug, number), preview=True))
 
 
-@bp.get("/courses/<course_slug>/versions/<int:number>/<module_slug>/<lesson_slug>")
+@bp.get("/courses/<course_slug>/versions/<id:number>/<module_slug>/<lesson_slug>")
 @access.roles(*STAFF)
 def preview_lesson(course_slug, number, module_slug, lesson_slug):
     """A lesson of any version, as participants see it."""
@@ -93,7 +93,7 @@ def preview_lesson(course_slug, number, module_slug, lesson_slug):
     )
 
 
-@bp.get("/courses/<course_slug>/versions/<int:number>/<module_slug>/assessments/<assessment_slug>")
+@bp.get("/courses/<course_slug>/versions/<id:number>/<module_slug>/assessments/<assessment_slug>")
 @access.roles(*STAFF)
 def preview_assessment(course_slug, number, module_slug, assessment_slug):
     """A quiz with its answers and explanations, or an assignment's brief and criteria."""

@@ -78,7 +78,7 @@ def create():
     return render_template("intakes/edit.html", form=form, intake=None)
 
 
-@bp.route("/admin/intakes/<int:intake_id>/edit", methods=["GET", "POST"])
+@bp.route("/admin/intakes/<id:intake_id>/edit", methods=["GET", "POST"])
 @access.roles(Role.ADMIN)
 def edit(intake_id):
     """Change an intake's dates and places."""
@@ -121,7 +121,7 @@ def _render_detail(intake: Intake, places_form=None, window_form=None, status: i
     return page, status
 
 
-@bp.get("/admin/intakes/<int:intake_id>")
+@bp.get("/admin/intakes/<id:intake_id>")
 @access.roles(Role.ADMIN)
 def detail(intake_id):
     """An intake: its window, places, overrides and actions."""
@@ -144,21 +144,21 @@ def _window_action(intake_id: int, action, done: str):
     return redirect(url_for("intakes.detail", intake_id=intake.id))
 
 
-@bp.post("/admin/intakes/<int:intake_id>/open")
+@bp.post("/admin/intakes/<id:intake_id>/open")
 @access.roles(Role.ADMIN)
 def open_now(intake_id):
     """Open the nomination window now."""
     return _window_action(intake_id, services.open_early, "Nominations for {name} are now open")
 
 
-@bp.post("/admin/intakes/<int:intake_id>/close")
+@bp.post("/admin/intakes/<id:intake_id>/close")
 @access.roles(Role.ADMIN)
 def close_now(intake_id):
     """Close the nomination window now."""
     return _window_action(intake_id, services.close_early, "Nominations for {name} are now closed")
 
 
-@bp.post("/admin/intakes/<int:intake_id>/places")
+@bp.post("/admin/intakes/<id:intake_id>/places")
 @access.roles(Role.ADMIN)
 def set_places(intake_id):
     """Give one council more or fewer places than the default."""
@@ -178,7 +178,7 @@ def set_places(intake_id):
     return _render_detail(intake, places_form=form, status=400)
 
 
-@bp.post("/admin/intakes/<int:intake_id>/places/<int:council_id>/remove")
+@bp.post("/admin/intakes/<id:intake_id>/places/<id:council_id>/remove")
 @access.roles(Role.ADMIN)
 def remove_places(intake_id, council_id):
     """Put a council back on the default number of places."""
@@ -198,7 +198,7 @@ def remove_places(intake_id, council_id):
     return redirect(url_for("intakes.detail", intake_id=intake.id))
 
 
-@bp.get("/admin/intakes/<int:intake_id>/nominations.csv")
+@bp.get("/admin/intakes/<id:intake_id>/nominations.csv")
 @access.roles(Role.ADMIN)
 def export(intake_id):
     """Download the intake's nominations as CSV."""
@@ -262,14 +262,14 @@ def _render_nomination(nomination: Nomination, form=None, substitution_form=None
     return page, status
 
 
-@bp.get("/admin/nominations/<int:nomination_id>")
+@bp.get("/admin/nominations/<id:nomination_id>")
 @access.roles(Role.ADMIN)
 def queue_nomination(nomination_id):
     """A nomination in full, its history, and the decisions open to it."""
     return _render_nomination(db.get_or_404(Nomination, nomination_id))
 
 
-@bp.post("/admin/nominations/<int:nomination_id>/decide")
+@bp.post("/admin/nominations/<id:nomination_id>/decide")
 @access.roles(Role.ADMIN)
 def queue_decide(nomination_id):
     """Decide one nomination."""
@@ -291,7 +291,7 @@ def queue_decide(nomination_id):
     return _render_nomination(nomination, form=form, status=400)
 
 
-@bp.post("/admin/nominations/<int:nomination_id>/substitution")
+@bp.post("/admin/nominations/<id:nomination_id>/substitution")
 @access.roles(Role.ADMIN)
 def queue_substitution(nomination_id):
     """Approve or decline a council lead's request to substitute an accepted nominee."""

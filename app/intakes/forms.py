@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
     GovCharacterCount,
     GovCheckboxInput,
@@ -33,12 +32,12 @@ from wtforms.validators import (
 )
 
 from app.auth.forms import EMAIL_VALIDATORS
-from app.forms import ClockField, GovDateField, WholeNumberField, local_moment
+from app.forms import Form, ClockField, GovDateField, WholeNumberField, local_moment
 from app.intakes.decisions import Decision
 from app.timeutil import to_local
 
 
-class IntakeForm(FlaskForm):
+class IntakeForm(Form):
     course = SelectField("Course", widget=GovSelect(), validators=[InputRequired(message="Choose a course")])
     name = StringField(
         "Name of the intake",
@@ -123,7 +122,7 @@ def _clock_text(moment: datetime) -> str:
     return f"{hour}{suffix}" if moment.minute == 0 else f"{hour}:{moment.minute:02d}{suffix}"
 
 
-class CouncilPlacesForm(FlaskForm):
+class CouncilPlacesForm(Form):
     council = SelectField("Council", widget=GovSelect(), validators=[InputRequired(message="Choose a council")])
     places = WholeNumberField(
         "Places",
@@ -136,13 +135,13 @@ class CouncilPlacesForm(FlaskForm):
     submit = SubmitField("Set places", widget=GovSubmitInput())
 
 
-class WindowForm(FlaskForm):
+class WindowForm(Form):
     """The button that opens or closes the nomination window now."""
 
     window = SubmitField("Change the window now", widget=GovSubmitInput())
 
 
-class NominationForm(FlaskForm):
+class NominationForm(Form):
     name = StringField(
         "Full name",
         validators=[InputRequired(message="Enter the full name of the person you are nominating"), Length(max=200, message="Full name must be 200 characters or fewer")],
@@ -194,7 +193,7 @@ class SubstitutionForm(NominationForm):
     submit = SubmitField("Ask to substitute", widget=GovSubmitInput())
 
 
-class DecisionForm(FlaskForm):
+class DecisionForm(Form):
     decision = RadioField(
         "Decision",
         choices=[SelectChoice(d.value, d.label) for d in Decision],
@@ -218,7 +217,7 @@ class BulkDecisionForm(DecisionForm):
     submit = SubmitField("Apply to selected nominations", widget=GovSubmitInput())
 
 
-class SubstitutionDecisionForm(FlaskForm):
+class SubstitutionDecisionForm(Form):
     decision = RadioField(
         "Substitution",
         choices=[

@@ -48,7 +48,7 @@ def lead_index():
     )
 
 
-@bp.get("/nominations/intakes/<int:intake_id>")
+@bp.get("/nominations/intakes/<id:intake_id>")
 @access.roles(Role.COUNCIL_LEAD)
 def lead_intake(intake_id):
     """One intake for the lead: the window, the council's places and its nominations."""
@@ -67,7 +67,7 @@ def lead_intake(intake_id):
     )
 
 
-@bp.route("/nominations/intakes/<int:intake_id>/nominate", methods=["GET", "POST"])
+@bp.route("/nominations/intakes/<id:intake_id>/nominate", methods=["GET", "POST"])
 @access.roles(Role.COUNCIL_LEAD)
 def lead_nominate(intake_id):
     """Nominate a member of staff for a place on the intake."""
@@ -90,7 +90,7 @@ def lead_nominate(intake_id):
     return render_template("intakes/lead/nominate.html", form=form, intake=intake, refusal=refusal)
 
 
-@bp.get("/nominations/<int:nomination_id>")
+@bp.get("/nominations/<id:nomination_id>")
 @access.roles(Role.COUNCIL_LEAD)
 def lead_nomination(nomination_id):
     """One of the council's nominations and what can still be done with it."""
@@ -102,7 +102,7 @@ def lead_nomination(nomination_id):
     )
 
 
-@bp.route("/nominations/<int:nomination_id>/edit", methods=["GET", "POST"])
+@bp.route("/nominations/<id:nomination_id>/edit", methods=["GET", "POST"])
 @access.roles(Role.COUNCIL_LEAD)
 def lead_edit(nomination_id):
     """Change a nomination that has not been decided."""
@@ -127,7 +127,7 @@ def lead_edit(nomination_id):
     return render_template("intakes/lead/edit.html", form=form, nomination=nomination)
 
 
-@bp.route("/nominations/<int:nomination_id>/withdraw", methods=["GET", "POST"])
+@bp.route("/nominations/<id:nomination_id>/withdraw", methods=["GET", "POST"])
 @access.roles(Role.COUNCIL_LEAD)
 def lead_withdraw(nomination_id):
     """Withdraw a nomination, after confirming."""
@@ -148,7 +148,7 @@ def lead_withdraw(nomination_id):
     return render_template("intakes/lead/withdraw.html", form=form, nomination=nomination)
 
 
-@bp.route("/nominations/<int:nomination_id>/substitute", methods=["GET", "POST"])
+@bp.route("/nominations/<id:nomination_id>/substitute", methods=["GET", "POST"])
 @access.roles(Role.COUNCIL_LEAD)
 def lead_substitute(nomination_id):
     """Ask the programme team to give an accepted nominee's place to someone else."""

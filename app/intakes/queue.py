@@ -10,6 +10,7 @@ from app.audit.models import AuditEvent
 from app.councils.models import Council
 from app.extensions import db
 from app.intakes.models import Intake, Nomination, NominationStatus
+from app.params import query_id
 
 #: Queue views beyond the statuses: the things waiting for the programme team to confirm.
 OFFERED = "offered"
@@ -38,8 +39,8 @@ class QueueFilter:
         statuses = {s.value for s in NominationStatus} | {OFFERED, SUBSTITUTION}
         status = args.get("status") or None
         return cls(
-            intake_id=args.get("intake", type=int),
-            council_id=args.get("council", type=int),
+            intake_id=query_id(args.get("intake")),
+            council_id=query_id(args.get("council")),
             status=status if status in statuses else None,
         )
 

@@ -22,7 +22,7 @@ def outbox():
     )
 
 
-@bp.post("/admin/outbox/<int:message_id>/retry")
+@bp.post("/admin/outbox/<id:message_id>/retry")
 @access.roles(Role.ADMIN)
 def outbox_retry(message_id):
     """Send a failed message again."""

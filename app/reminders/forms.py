@@ -1,9 +1,10 @@
-from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovCheckboxesInput, GovRadioInput, GovSubmitInput
 from wtforms import RadioField, SelectChoice, SelectMultipleField, SubmitField
 
+from app.forms import Form
 
-class PreferencesForm(FlaskForm):
+
+class PreferencesForm(Form):
     wanted = SelectMultipleField(
         "Which reminders do you want?",
         description="Select all that apply. Emails about invitations, decisions and certificates always go.",
@@ -22,3 +23,4 @@ class PreferencesForm(FlaskForm):
         widget=GovRadioInput(),
     )
     submit = SubmitField("Save reminder choices", widget=GovSubmitInput())
+

@@ -56,7 +56,7 @@ def intakes_outcomes_csv():
                         overview.outcomes_rows(overview.every_intake_report()))
 
 
-@bp.get("/admin/reports/intakes/<int:intake_id>")
+@bp.get("/admin/reports/intakes/<id:intake_id>")
 @access.roles(Role.ADMIN)
 def intake_page(intake_id):
     """One intake: nominations by status, places allocated and used, and its cohorts."""
@@ -75,7 +75,7 @@ def intake_page(intake_id):
     )
 
 
-@bp.get("/admin/reports/intakes/<int:intake_id>/nominations.csv")
+@bp.get("/admin/reports/intakes/<id:intake_id>/nominations.csv")
 @access.roles(Role.ADMIN)
 def intake_nominations_csv(intake_id):
     """An intake's nominations by status, as CSV."""
@@ -85,7 +85,7 @@ def intake_nominations_csv(intake_id):
                         intake_report.nomination_rows(report))
 
 
-@bp.get("/admin/reports/intakes/<int:intake_id>/cohorts.csv")
+@bp.get("/admin/reports/intakes/<id:intake_id>/cohorts.csv")
 @access.roles(Role.ADMIN)
 def intake_cohorts_csv(intake_id):
     """Every cohort of an intake with its figures, as CSV."""
@@ -96,7 +96,7 @@ def intake_cohorts_csv(intake_id):
                         intake_report.cohort_rows(cohorts, results))
 
 
-@bp.get("/admin/reports/intakes/<int:intake_id>/councils")
+@bp.get("/admin/reports/intakes/<id:intake_id>/councils")
 @access.roles(Role.ADMIN)
 def intake_councils(intake_id):
     """Places allocated and used by each council on an intake."""
@@ -109,7 +109,7 @@ def intake_councils(intake_id):
     )
 
 
-@bp.get("/admin/reports/intakes/<int:intake_id>/councils.csv")
+@bp.get("/admin/reports/intakes/<id:intake_id>/councils.csv")
 @access.roles(Role.ADMIN)
 def intake_councils_csv(intake_id):
     """Places allocated and used by every council on an intake, as CSV."""

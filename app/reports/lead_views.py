@@ -44,7 +44,7 @@ def our_people_csv():
     return csv_response("our-people.csv", people.PEOPLE_HEADER, people.people_rows(people.nominees(nominations)))
 
 
-@bp.get("/our-people/<int:nomination_id>")
+@bp.get("/our-people/<id:nomination_id>")
 @access.roles(Role.COUNCIL_LEAD)
 def person(nomination_id):
     """One nominee: their nomination, cohort, progress, attendance and certificate."""

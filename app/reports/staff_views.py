@@ -26,7 +26,7 @@ def _choices() -> tuple[str, str, str]:
     return show, sort, order if order in ("asc", "desc") else "asc"
 
 
-@bp.get("/cohorts/<int:cohort_id>/dashboard")
+@bp.get("/cohorts/<id:cohort_id>/dashboard")
 @access.roles(Role.ADMIN, Role.FACILITATOR)
 def cohort_dashboard(cohort_id):
     """Each participant's progress, attendance, assessments and completion, and who is at risk."""
@@ -41,7 +41,7 @@ def cohort_dashboard(cohort_id):
     )
 
 
-@bp.get("/cohorts/<int:cohort_id>/dashboard.csv")
+@bp.get("/cohorts/<id:cohort_id>/dashboard.csv")
 @access.roles(Role.ADMIN, Role.FACILITATOR)
 def cohort_dashboard_csv(cohort_id):
     """The cohort dashboard as CSV, filtered and sorted as on the page."""
