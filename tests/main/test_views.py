@@ -13,7 +13,7 @@ ROOT = Path(__file__).resolve().parents[2]
 def test_healthz_answers_when_the_database_does(client):
     response = client.get("/healthz")
     assert response.status_code == 200
-    assert response.json == {"status": "ok", "database": "ok"}
+    assert response.json == {"status": "ok", "database": "ok", "redis": "not used"}
 
 
 def test_healthz_says_503_when_the_database_is_unreachable():
@@ -45,11 +45,11 @@ def test_production_refuses_to_start_without_a_secret_key(monkeypatch):
         create_app("production")
 
 
-def test_production_sends_hsts_and_secure_cookies(monkeypatch):
-    monkeypatch.setenv("SECRET_KEY", "a-real-secret")
+def test_production_sends_hsts_and_secure_cookies():
     from config import ProductionConfig
 
     class Production(ProductionConfig):
+        SECRET_KEY = "a-real-secret-of-forty-characters-or-so"
         SQLALCHEMY_DATABASE_URI = "sqlite://"
         RATELIMIT_STORAGE_URI = "memory://"
 
