@@ -75,8 +75,8 @@ class User(UserMixin, db.Model):
     invited_at: Mapped[datetime | None]
     password_set_at: Mapped[datetime | None]
     last_seen_at: Mapped[datetime | None]
-    #: Part of the id in the session cookie; replaced on a new password and on "sign out of
-    #: all devices", which signs out every session made before.
+    #: Part of the id in the session cookie; replaced on a new password and on signing out,
+    #: which ends every session made before, and any copy of its cookie.
     session_version: Mapped[str] = mapped_column(String(32), default=new_session_version)
 
     grants: Mapped[list[RoleGrant]] = relationship(

@@ -2,7 +2,7 @@
 
 The cookie holds the account id with its session version (`User.get_id`), the time the
 person signed in and the time of their last request. A cookie is refused, so the person
-is signed out, when the version has changed (a new password, "sign out of all devices"),
+is signed out, when the version has changed (a new password, signing out anywhere),
 when they signed in more than SESSION_MAX_HOURS ago, or when it has not been used for
 SESSION_IDLE_MINUTES. A copy of an old cookie therefore stops working too.
 """

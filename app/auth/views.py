@@ -76,22 +76,13 @@ def login():
 @bp.post("/sign-out")
 @access.signed_in
 def logout():
-    """Sign out (a POST, so no link can sign someone out)."""
+    """Sign out (a POST, so no link can sign someone out) on every device, so that no copy
+    of this browser's session cookie keeps working."""
     if ConfirmForm().validate_on_submit():
-        logout_user()
-        flash("You have signed out")
-    return redirect(url_for("auth.login"))
-
-
-@bp.post("/account/sign-out-everywhere")
-@access.signed_in
-def sign_out_everywhere():
-    """End every session of this person, on every device, this one too."""
-    if ConfirmForm().validate_on_submit():
-        services.sign_out_everywhere(current_user)
+        services.end_sessions(current_user)
         db.session.commit()
         logout_user()
-        flash("You have signed out of every device.")
+        flash("You have signed out. You are signed out on any other device too.")
     return redirect(url_for("auth.login"))
 
 
@@ -165,4 +156,4 @@ def change_password():
             start_session(current_user._get_current_object())  # the new version, here only
             flash("Your password has been changed. You have been signed out on every other device.")
             return redirect(url_for("main.home"))
-    return render_template("auth/change_password.html", form=form, sign_out_form=ConfirmForm())
+    return render_template("auth/change_password.html", form=form)
