@@ -2,9 +2,7 @@
 
 import time_machine
 
-from app.auth.models import User
 from app.auth.services import make_token
-from app.extensions import db
 from tests.factories import PASSWORD, make_user
 from tests.pages import parse
 
@@ -75,11 +73,3 @@ def test_a_session_ends_twelve_hours_after_signing_in_however_busy(login):
             assert is_signed_in(client)
         clock.move_to("2027-03-01 20:00:00+00:00")
         assert not is_signed_in(client)
-
-
-def test_a_deactivated_account_is_signed_out(login):
-    user = make_user("participant")
-    client = login(user)
-    db.session.get(User, user.id).active = False
-    db.session.commit()
-    assert not is_signed_in(client)

@@ -156,13 +156,10 @@ def test_production_refuses_the_development_key_and_short_keys(key):
 # Nothing a signed-in person sees is kept in a cache --------------------------------------------
 
 
-def test_signed_in_pages_and_csv_exports_are_not_stored(admin_client):
+def test_signed_in_pages_and_csv_exports_are_not_stored_but_public_pages_and_assets_may_be(admin_client, client):
     for url in ("/", "/admin/people", "/admin/audit/audit.csv"):
         response = admin_client.get(url)
         assert response.status_code == 200, url
         assert response.headers["Cache-Control"] == "no-store", url
-
-
-def test_public_pages_and_assets_may_be_cached(client):
     assert "Cache-Control" not in client.get("/accessibility").headers
     assert "no-store" not in client.get("/static/css/main.css").headers.get("Cache-Control", "")
