@@ -202,16 +202,16 @@ def request_password_reset(email: str) -> None:
 
 def send_requested_resets() -> dict[str, int]:
     """Email a reset link for each queued request whose address has an active account."""
-    requests = db.session.scalars(select(PasswordResetRequest).order_by(PasswordResetRequest.id)).all()
+    asked = db.session.scalars(select(PasswordResetRequest).order_by(PasswordResetRequest.id)).all()
     sent = 0
-    for request in requests:
-        user = find_user_by_email(request.email)
+    for reset in asked:
+        user = find_user_by_email(reset.email)
         if user is not None and user.active:
             _queue_reset_email(user)
             sent += 1
-        db.session.delete(request)
+        db.session.delete(reset)
     db.session.flush()
-    return {"reset requests": len(requests), "reset links": sent}
+    return {"reset requests": len(asked), "reset links": sent}
 
 
 def _queue_reset_email(user: User) -> None:
