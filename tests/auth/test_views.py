@@ -5,8 +5,8 @@ from app.auth.models import User
 from app.auth.services import send_requested_resets
 from app.extensions import db
 from app.mail.delivery import deliver_pending
-from tests.conftest import csrf_token_from
 from config import TestingConfig
+from tests.conftest import csrf_token_from
 from tests.factories import PASSWORD, make_council, make_user
 from tests.pages import parse
 
