@@ -3,7 +3,13 @@
 from __future__ import annotations
 
 import os
+from datetime import timedelta
 from pathlib import Path
+
+#: The key development and tests run with; production refuses it.
+DEVELOPMENT_SECRET_KEY = "dev-only-not-secret"
+#: The shortest SECRET_KEY production accepts.
+MIN_SECRET_KEY_LENGTH = 32
 
 BASE_DIR = Path(__file__).resolve().parent
 INSTANCE_DIR = Path(os.environ.get("INSTANCE_DIR", BASE_DIR / "instance"))
@@ -24,7 +30,7 @@ class Config:
     """Settings shared by every environment."""
 
     SERVICE_NAME = "Digital Leadership Programme"
-    SECRET_KEY = os.environ.get("SECRET_KEY", "dev-only-not-secret")
+    SECRET_KEY = os.environ.get("SECRET_KEY", DEVELOPMENT_SECRET_KEY)
     SQLALCHEMY_DATABASE_URI = os.environ.get(
         "DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'lms.sqlite3'}"
     )
@@ -65,9 +71,26 @@ class Config:
 
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_HEADERS_ENABLED = False
+    #: If Redis stops answering, count in this process's memory (with a warning in the log)
+    #: and go back to Redis when it answers again, rather than refuse to sign anyone in.
+    RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
+    RATELIMIT_SWALLOW_ERRORS = True
+    #: Failed sign-ins only: per account, and per client address with a higher cap, so that
+    #: the people of one office sharing an address do not lock each other out.
     LOGIN_LIMIT_PER_ADDRESS = os.environ.get("LOGIN_LIMIT_PER_ADDRESS", "5 per 15 minutes")
-    LOGIN_LIMIT_PER_IP = os.environ.get("LOGIN_LIMIT_PER_IP", "20 per 15 minutes")
+    LOGIN_LIMIT_PER_IP = os.environ.get("LOGIN_LIMIT_PER_IP", "100 per 15 minutes")
+    #: Password reset requests, per address asked about and per client address.
+    RESET_LIMIT_PER_ADDRESS = os.environ.get("RESET_LIMIT_PER_ADDRESS", "3 per hour")
+    RESET_LIMIT_PER_IP = os.environ.get("RESET_LIMIT_PER_IP", "20 per 15 minutes")
+    #: How many reverse proxies in front of the app set X-Forwarded-For and -Proto; 0 trusts
+    #: none, so a client cannot choose the address its limits are counted under.
+    TRUSTED_PROXIES = _env_int("TRUSTED_PROXIES", 0)
 
+    #: A session ends this long after signing in, however busy, and after this long unused.
+    SESSION_MAX_HOURS = _env_int("SESSION_MAX_HOURS", 12)
+    SESSION_IDLE_MINUTES = _env_int("SESSION_IDLE_MINUTES", 120)
+    #: Flask refuses any session cookie older than this (it is re-signed on every request).
+    PERMANENT_SESSION_LIFETIME = timedelta(hours=SESSION_MAX_HOURS)
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     REMEMBER_COOKIE_HTTPONLY = True
@@ -115,12 +138,19 @@ class ProductionConfig(Config):
     REMEMBER_COOKIE_SECURE = True
     HSTS = True
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "redis://127.0.0.1:6379/0")
+    #: A Redis that has gone away costs a sign-in a second at most, not a hung worker.
+    RATELIMIT_STORAGE_OPTIONS = {"socket_connect_timeout": 1, "socket_timeout": 1}
 
     @classmethod
     def check(cls) -> None:
-        """Refuse to start with a missing or development secret key."""
-        if not os.environ.get("SECRET_KEY"):
-            raise RuntimeError("SECRET_KEY must be set in production")
+        """Refuse to start with a missing, short or development secret key."""
+        key = cls.SECRET_KEY or ""
+        if key == DEVELOPMENT_SECRET_KEY or len(key) < MIN_SECRET_KEY_LENGTH:
+            raise RuntimeError(
+                f"SECRET_KEY must be set in production to a random value of {MIN_SECRET_KEY_LENGTH} "
+                "characters or more, not the development key. Make one with: "
+                "python -c 'import secrets; print(secrets.token_urlsafe(48))'"
+            )
 
 
 CONFIGS = {

@@ -7,13 +7,15 @@ import secrets
 from importlib import import_module
 from pathlib import Path
 
-from flask import Flask, g, render_template, send_from_directory
+from flask import Flask, g, render_template, request, send_from_directory
+from flask_login import current_user
 from flask_wtf.csrf import CSRFError
+from werkzeug.middleware.proxy_fix import ProxyFix
 from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
 from govuk_frontend_wtf.main import WTFormsHelpers
 
 from app import access, params
-from app.auth.models import User
+from app.auth import sessions as _sessions  # noqa: F401  (Flask-Login's user loader)
 from app.cli import register as register_cli
 from app.extensions import csrf, db, limiter, login_manager, migrate
 from app.forms import wtforms_errors
@@ -38,6 +40,7 @@ def create_app(config: type[Config] | str | None = None) -> Flask:
     """Build the application: configuration, extensions, templates, blueprints, errors."""
     app = Flask(__name__, instance_relative_config=False)
     load_config(app, config)
+    trust_proxies(app)
     init_extensions(app)
     init_jinja(app)
     register_blueprints(app)
@@ -62,6 +65,13 @@ def load_config(app: Flask, config: type[Config] | str | None) -> None:
         Path(uri.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
 
 
+def trust_proxies(app: Flask) -> None:
+    """Behind TRUSTED_PROXIES reverse proxies, take the client's address and scheme from them."""
+    hops = app.config["TRUSTED_PROXIES"]
+    if hops:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)
+
+
 def init_extensions(app: Flask) -> None:
     db.init_app(app)
     migrate.init_app(app, db)
@@ -74,10 +84,6 @@ def init_extensions(app: Flask) -> None:
     login_manager.session_protection = "strong"
     access.init_app(app)
     params.init_app(app)
-
-    @login_manager.user_loader
-    def load_user(user_id: str):
-        return db.session.get(User, int(user_id))
 
 
 def init_jinja(app: Flask) -> None:
@@ -171,6 +177,10 @@ def register_security_headers(app: Flask) -> None:
         response.headers["Permissions-Policy"] = "camera=(), microphone=(), geolocation=()"
         if app.config["HSTS"]:
             response.headers["Strict-Transport-Security"] = "max-age=31536000; includeSubDomains"
+        # Nothing shown to a signed-in person (pages, CSV exports) stays in a browser's or
+        # proxy's cache for the next person at that computer.
+        if request.endpoint not in access.UNDECLARED_OK and current_user.is_authenticated:
+            response.headers["Cache-Control"] = "no-store"
         return response
 
 

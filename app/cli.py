@@ -10,7 +10,7 @@ from flask import Flask, current_app
 from flask.cli import AppGroup
 
 from app.auth.models import Role, RoleGrant, User
-from app.auth.services import AccountError, find_user_by_email, normalise_email, set_password
+from app.auth.services import AccountError, find_user_by_email, normalise_email, send_requested_resets, set_password
 from app.councils.services import import_councils as run_import
 from app.courses.cli import courses
 from app.demo import DEMO_PASSWORD, load
@@ -82,8 +82,10 @@ def plan() -> None:
 
 @mail.command("deliver")
 def deliver() -> None:
-    """Send what is due in the outbox now."""
-    counts = deliver_pending()
+    """Queue the reset links asked for, then send what is due in the outbox now."""
+    counts = send_requested_resets()
+    db.session.commit()
+    counts |= deliver_pending()
     click.echo(", ".join(f"{count} {outcome}" for outcome, count in counts.items()))
 
 

@@ -4,7 +4,7 @@ These are made outside any request (by the scheduler and CLI too), so they never
 the Host header of whoever happens to be asking.
 """
 
-from urllib.parse import urlsplit
+from urllib.parse import urlencode, urlsplit
 
 from flask import current_app, request, url_for
 
@@ -18,5 +18,10 @@ def absolute_url(endpoint: str, **values) -> str:
 
 
 def url_for_page(number: int) -> str:
-    """This page's URL, with its arguments and filters kept, at another page number."""
-    return url_for(request.endpoint, **{**(request.view_args or {}), **request.args.to_dict(), "page": number})
+    """This page's URL, with its filters kept, at another page number.
+
+    The query string is kept as it came, never handed to `url_for` as its options: a
+    `?_external=1&_anchor=x` must stay a query argument, not make an absolute link.
+    """
+    query = [(key, value) for key, value in request.args.items(multi=True) if key != "page"]
+    return url_for(request.endpoint, **(request.view_args or {})) + "?" + urlencode(query + [("page", number)])

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+import secrets
 from datetime import datetime
 
 from flask_login import UserMixin
@@ -51,6 +52,11 @@ class RoleGrant(db.Model):
     )
 
 
+def new_session_version() -> str:
+    """A fresh, unguessable session version: every cookie made with the old one stops working."""
+    return secrets.token_urlsafe(16)
+
+
 class User(UserMixin, db.Model):
     """A person with one account and one or more roles."""
 
@@ -69,6 +75,9 @@ class User(UserMixin, db.Model):
     invited_at: Mapped[datetime | None]
     password_set_at: Mapped[datetime | None]
     last_seen_at: Mapped[datetime | None]
+    #: Part of the id in the session cookie; replaced on a new password and on signing out,
+    #: which ends every session made before, and any copy of its cookie.
+    session_version: Mapped[str] = mapped_column(String(32), default=new_session_version)
 
     grants: Mapped[list[RoleGrant]] = relationship(
         cascade="all, delete-orphan", lazy="selectin"
@@ -82,6 +91,10 @@ class User(UserMixin, db.Model):
     def has_role(self, *roles: Role) -> bool:
         return bool(self.roles.intersection(roles))
 
+    def get_id(self) -> str:
+        """The session's id for Flask-Login: the account and its session version."""
+        return f"{self.id}:{self.session_version}"
+
     @property
     def is_active(self) -> bool:  # Flask-Login refuses inactive accounts
         return self.active
@@ -92,3 +105,14 @@ class User(UserMixin, db.Model):
 
     def __repr__(self) -> str:
         return f"<User {self.email}>"
+
+
+class PasswordResetRequest(db.Model):
+    """An address someone asked to reset, waiting for the scheduler to email a link if it has
+    an account. Queued whether or not it does, so the page takes the same time either way."""
+
+    __tablename__ = "password_reset_request"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254))
+    requested_at: Mapped[datetime] = mapped_column(default=utcnow)

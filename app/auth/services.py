@@ -14,7 +14,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from wtforms import SelectChoice
 
 from app.audit.services import record
-from app.auth.models import COUNCIL_ROLES, Role, RoleGrant, User
+from app.auth.models import COUNCIL_ROLES, PasswordResetRequest, Role, RoleGrant, User, new_session_version
 from app.councils.models import Council
 from app.errors import DomainError
 from app.extensions import db
@@ -53,7 +53,7 @@ def password_problem(password: str) -> str | None:
 
 
 def set_password(user: User, password: str) -> None:
-    """Set a new password, after checking it against the rules."""
+    """Set a new password, after checking it against the rules; every session ends."""
     problem = password_problem(password)
     if problem:
         raise AccountError(problem, field="password")
@@ -61,6 +61,12 @@ def set_password(user: User, password: str) -> None:
         password, method=current_app.config["PASSWORD_HASH_METHOD"]
     )
     user.password_set_at = utcnow()
+    user.session_version = new_session_version()
+
+
+def end_sessions(user: User) -> None:
+    """End every session of this person, on every device, and any copy of one."""
+    user.session_version = new_session_version()
 
 
 def authenticate(email: str, password: str) -> User | None:
@@ -68,7 +74,7 @@ def authenticate(email: str, password: str) -> User | None:
     user = find_user_by_email(email)
     if user is None or user.password_hash is None or not user.active:
         # Spend the same time as a real check, so timing does not reveal accounts.
-        check_password_hash(_DUMMY_HASH, password)
+        check_password_hash(_dummy_hash(current_app.config["PASSWORD_HASH_METHOD"]), password)
         return None
     if not check_password_hash(user.password_hash, password):
         return None
@@ -76,10 +82,14 @@ def authenticate(email: str, password: str) -> User | None:
     return user
 
 
-_DUMMY_HASH = generate_password_hash("not-a-real-password")
+@lru_cache(maxsize=2)
+def _dummy_hash(method: str) -> str:
+    """A hash made the way real ones are, so checking it takes as long."""
+    return generate_password_hash("not-a-real-password", method=method)
 
 
 def change_password(user: User, current: str, new: str) -> None:
+    """Change a password, if the current one is right; every session ends."""
     if user.password_hash is None or not check_password_hash(user.password_hash, current):
         raise AccountError("Your current password is not right", field="current_password")
     set_password(user, new)
@@ -183,10 +193,28 @@ def send_invitation(user: User, actor: User | None = None) -> None:
 
 
 def request_password_reset(email: str) -> None:
-    """Email a reset link if the address has an account; say nothing either way."""
-    user = find_user_by_email(email)
-    if user is None or not user.active:
-        return
+    """Queue a reset for the scheduler, whether or not the address has an account.
+
+    The same write either way, so neither the answer nor its timing tells who has one.
+    """
+    db.session.add(PasswordResetRequest(email=normalise_email(email)))
+
+
+def send_requested_resets() -> dict[str, int]:
+    """Email a reset link for each queued request whose address has an active account."""
+    asked = db.session.scalars(select(PasswordResetRequest).order_by(PasswordResetRequest.id)).all()
+    sent = 0
+    for reset in asked:
+        user = find_user_by_email(reset.email)
+        if user is not None and user.active:
+            _queue_reset_email(user)
+            sent += 1
+        db.session.delete(reset)
+    db.session.flush()
+    return {"reset requests": len(asked), "reset links": sent}
+
+
+def _queue_reset_email(user: User) -> None:
     link = absolute_url("auth.reset_password", token=make_token(user, "reset"))
     queue_email(
         to=user.email,

@@ -1,12 +1,16 @@
 """Accounts for everyone: signing in and out, setting and changing a password."""
 
+from urllib.parse import urlsplit
+
 from flask import current_app, flash, redirect, render_template, request, url_for
-from flask_login import current_user, login_user, logout_user
+from flask_login import current_user, logout_user
+from werkzeug.urls import iri_to_uri
 
 from app import access
 from app.auth import bp
 from app.auth import services
 from app.auth.forms import ChangePasswordForm, ForgottenPasswordForm, LoginForm, NewPasswordForm
+from app.auth.sessions import start_session
 from app.extensions import db, limiter
 from app.errors import show_error
 from app.forms import ConfirmForm
@@ -17,22 +21,42 @@ def _submitted_email() -> str:
 
 
 def _safe_next(target: str | None) -> str:
-    """Only same-site paths, never another host."""
-    if target and target.startswith("/") and not target.startswith("//"):
-        return target
+    """A path on this site, or the home page.
+
+    Checked as Werkzeug will send it: it drops tabs and newlines as browsers do, so
+    `/<tab>/evil.example` would reach the browser as `//evil.example`, another host.
+    """
+    location = iri_to_uri(target or "")
+    parts = urlsplit(location)
+    if (
+        location.startswith("/")
+        and not location.startswith("//")
+        and location.isprintable()
+        and not (parts.scheme or parts.netloc)
+    ):
+        return location
     return url_for("main.home")
+
+
+def _sign_in_failed(response) -> bool:
+    """A sign-in that did not redirect failed: only failures count towards the limits."""
+    return response.status_code != 302
 
 
 @bp.route("/sign-in", methods=["GET", "POST"])
 @access.public
 @limiter.limit(
-    lambda: current_app.config["LOGIN_LIMIT_PER_IP"], methods=["POST"], scope="login-ip"
+    lambda: current_app.config["LOGIN_LIMIT_PER_IP"],
+    methods=["POST"],
+    scope="login-ip",
+    deduct_when=_sign_in_failed,
 )
 @limiter.limit(
     lambda: current_app.config["LOGIN_LIMIT_PER_ADDRESS"],
     key_func=_submitted_email,
     methods=["POST"],
     scope="login-address",
+    deduct_when=_sign_in_failed,
 )
 def login():
     """Sign in with email and password."""
@@ -43,7 +67,7 @@ def login():
         user = services.authenticate(form.email.data, form.password.data)
         if user is not None:
             db.session.commit()
-            login_user(user)
+            start_session(user)
             return redirect(_safe_next(request.args.get("next")))
         form.password.errors.append("The email address or password is not right")
     return render_template("auth/login.html", form=form)
@@ -52,10 +76,13 @@ def login():
 @bp.post("/sign-out")
 @access.signed_in
 def logout():
-    """Sign out (a POST, so no link can sign someone out)."""
+    """Sign out (a POST, so no link can sign someone out) on every device, so that no copy
+    of this browser's session cookie keeps working."""
     if ConfirmForm().validate_on_submit():
+        services.end_sessions(current_user)
+        db.session.commit()
         logout_user()
-        flash("You have signed out")
+        flash("You have signed out. You are signed out on any other device too.")
     return redirect(url_for("auth.login"))
 
 
@@ -95,9 +122,16 @@ def _token_password_page(token: str, purpose: str, template: str):
 
 @bp.route("/forgotten-password", methods=["GET", "POST"])
 @access.public
-@limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_IP"], methods=["POST"], scope="reset-ip")
+@limiter.limit(lambda: current_app.config["RESET_LIMIT_PER_IP"], methods=["POST"], scope="reset-ip")
+@limiter.limit(
+    lambda: current_app.config["RESET_LIMIT_PER_ADDRESS"],
+    key_func=_submitted_email,
+    methods=["POST"],
+    scope="reset-address",
+)
 def forgotten_password():
-    """Ask for a reset link; the answer is the same whether or not the address exists."""
+    """Ask for a reset link; the answer, and its timing, are the same whether or not the
+    address has an account."""
     form = ForgottenPasswordForm()
     if form.validate_on_submit():
         services.request_password_reset(form.email.data)
@@ -119,6 +153,7 @@ def change_password():
             show_error(form, error, default="current_password")
         else:
             db.session.commit()
-            flash("Your password has been changed")
+            start_session(current_user._get_current_object())  # the new version, here only
+            flash("Your password has been changed. You have been signed out on every other device.")
             return redirect(url_for("main.home"))
     return render_template("auth/change_password.html", form=form)

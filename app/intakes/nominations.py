@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from app.audit.services import record
@@ -68,14 +68,29 @@ def council_nominations(intake: Intake, council: Council) -> list[Nomination]:
     ).all()
 
 
-def _already_nominated(intake_id: int, email: str, name: str, exclude_id: int | None = None) -> None:
-    statement = select(func.count(Nomination.id)).where(
+def _already_nominated(
+    intake_id: int, council: Council, email: str, name: str, exclude_id: int | None = None
+) -> None:
+    """Refuse an address already nominated for the intake, saying only what is true for this
+    council: another council's nomination of the person is theirs, and not told."""
+    statement = select(Nomination.council_id).where(
         Nomination.intake_id == intake_id, Nomination.email == email
     )
     if exclude_id is not None:
         statement = statement.where(Nomination.id != exclude_id)
-    if db.session.scalar(statement):
+    nominated_by = db.session.scalars(statement).first()
+    if nominated_by is None:
+        return
+    if nominated_by == council.id:
         raise IntakeError(f"{name} has already been nominated for this intake", field="email")
+    raise _cannot_nominate(name)
+
+
+def _cannot_nominate(name: str) -> IntakeError:
+    return IntakeError(
+        f"You cannot nominate {name} for this intake. Contact the programme team to find out why.",
+        field="email",
+    )
 
 
 def _check_nominee(nominee: Nominee) -> None:
@@ -97,7 +112,7 @@ def nominate(intake: Intake, council: Council, nominee: Nominee, actor) -> Nomin
     problem = why_cannot_nominate(intake, council)
     if problem:
         raise IntakeError(problem)
-    _already_nominated(intake.id, nominee.email, nominee.name)
+    _already_nominated(intake.id, council, nominee.email, nominee.name)
     nomination = Nomination(
         intake=intake,
         council=council,
@@ -113,9 +128,8 @@ def nominate(intake: Intake, council: Council, nominee: Nominee, actor) -> Nomin
         with db.session.begin_nested():
             db.session.add(nomination)
     except IntegrityError as error:  # the unique constraint, should the check above be outrun
-        raise IntakeError(
-            f"{nominee.name} has already been nominated for this intake", field="email"
-        ) from error
+        _already_nominated(intake.id, council, nominee.email, nominee.name)
+        raise _cannot_nominate(nominee.name) from error
     record(actor, "nomination.submitted", nomination, {"email": nominee.email, "council": council.name})
     return nomination
 
@@ -130,7 +144,9 @@ def update_nomination(nomination: Nomination, nominee: Nominee, actor) -> None:
         raise IntakeError(
             f"This nomination has been {nomination.status.value}, so it can no longer be changed"
         )
-    _already_nominated(nomination.intake_id, nominee.email, nominee.name, exclude_id=nomination.id)
+    _already_nominated(
+        nomination.intake_id, nomination.council, nominee.email, nominee.name, exclude_id=nomination.id
+    )
     values = {
         "nominee_name": nominee.name,
         "email": nominee.email,
@@ -209,7 +225,7 @@ def request_substitution(nomination: Nomination, substitute: Nominee, actor) -> 
     problem = substitution_problem(nomination)
     if problem:
         raise IntakeError(problem)
-    _already_nominated(nomination.intake_id, substitute.email, substitute.name)
+    _already_nominated(nomination.intake_id, nomination.council, substitute.email, substitute.name)
     nomination.substitution_requested_at = utcnow()
     nomination.substitution_requested_by_id = actor.id
     nomination.substitute_name = substitute.name

@@ -1,13 +1,12 @@
 """The home page, the service's information pages and the health check."""
 
-from flask import render_template
+from flask import current_app, render_template
 from flask_login import current_user
 from sqlalchemy import text
 
 from app import access
 from app.main import bp
-from app.extensions import db
-
+from app.extensions import db, limiter
 
 
 @bp.get("/")
@@ -41,10 +40,22 @@ def cookies():
 @bp.get("/healthz")
 @access.public
 def healthz():
-    """200 when the database answers, 503 when it does not."""
+    """200 when the database answers, 503 when it does not; says whether Redis answers.
+
+    Without Redis the service still works (limits are counted in each process's memory),
+    so an unavailable Redis is reported but keeps the 200.
+    """
+    redis = _redis_status()
     try:
         db.session.execute(text("SELECT 1"))
     except Exception:  # any failure to reach the database is the answer, not an error
         db.session.rollback()
-        return {"status": "unavailable", "database": "unreachable"}, 503
-    return {"status": "ok", "database": "ok"}
+        return {"status": "unavailable", "database": "unreachable", "redis": redis}, 503
+    return {"status": "ok", "database": "ok", "redis": redis}
+
+
+def _redis_status() -> str:
+    """"ok" or "unavailable" for the Redis that holds the rate limits; "not used" without one."""
+    if not current_app.config["RATELIMIT_STORAGE_URI"].startswith("redis"):
+        return "not used"
+    return "ok" if limiter.storage.check() else "unavailable"

@@ -9,6 +9,7 @@ from typing import Callable
 
 from flask import Flask
 
+from app.auth.services import send_requested_resets
 from app.certificates.completion import sweep
 from app.extensions import db
 from app.mail.delivery import deliver_pending
@@ -67,8 +68,14 @@ def plan() -> None:
 
 
 def deliver() -> None:
-    """Send what is due in the outbox."""
-    _run("deliver_outbox", lambda: deliver_pending(stop=stopping))
+    """Queue the reset links asked for, then send what is due in the outbox."""
+    _run("deliver_outbox", _resets_then_outbox)
+
+
+def _resets_then_outbox() -> dict:
+    counts = send_requested_resets()
+    db.session.commit()
+    return counts | deliver_pending(stop=stopping)
 
 
 def issue_certificates() -> None:

@@ -2,10 +2,12 @@ import re
 
 
 from app.auth.models import User
+from app.auth.services import send_requested_resets
 from app.extensions import db
 from app.mail.delivery import deliver_pending
+from config import TestingConfig
 from tests.conftest import csrf_token_from
-from tests.factories import make_council, make_user
+from tests.factories import PASSWORD, make_council, make_user
 from tests.pages import parse
 
 
@@ -65,6 +67,8 @@ def test_reset_gives_the_same_answer_for_known_and_unknown_addresses(client, smt
     strip = lambda r: parse(r).select_one("main").get_text().replace("KNOWN@programme.example", "X").replace("nobody@programme.example", "X")  # noqa: E731
     assert known.status_code == unknown.status_code == 200
     assert strip(known) == strip(unknown)
+    send_requested_resets()  # the scheduler's delivery job does this before sending
+    db.session.commit()
     deliver_pending()
     assert [m["To"] for m in smtp.messages] == ["known@programme.example"]
 
@@ -93,8 +97,9 @@ def test_sign_in_is_rate_limited_per_address(client):
     assert other.status_code == 200
 
 
-def test_sign_in_is_rate_limited_per_ip(client):
-    for n in range(20):
+def test_sign_in_is_rate_limited_per_ip(app, client):
+    cap = int(app.config["LOGIN_LIMIT_PER_IP"].split()[0])
+    for n in range(cap):
         client.post("/sign-in", data={"email": f"guess{n}@programme.example", "password": "wrong-wrong-wrong"})
     assert client.post("/sign-in", data={"email": "new@programme.example", "password": "x"}).status_code == 429
 
@@ -149,3 +154,91 @@ def test_people_list_searches_and_pages(admin_client):
     assert first.select_one(".govuk-pagination")
     found = parse(admin_client.get("/admin/people?q=facilitator 07"))
     assert [td.get_text() for td in found.select("tbody tr td:first-child")] == ["Facilitator 07"]
+
+
+# Sign-in limits count failures, per account and per client address -----------------------
+
+
+def sign_out(client):
+    assert client.post("/sign-out").status_code == 302
+
+
+def test_correct_sign_ins_never_lock_anyone_out(client):
+    user = make_user("participant")
+    for _ in range(8):
+        assert client.post("/sign-in", data={"email": user.email, "password": PASSWORD}).status_code == 302
+        sign_out(client)
+
+
+def test_people_of_one_office_sharing_an_address_do_not_lock_each_other_out(client):
+    people = [make_user("participant") for _ in range(25)]
+    for person in people:  # each mistypes once, then signs in
+        assert client.post("/sign-in", data={"email": person.email, "password": "mistyped-it"}).status_code == 200
+        assert client.post("/sign-in", data={"email": person.email, "password": PASSWORD}).status_code == 302
+        sign_out(client)
+
+
+def behind_a_proxy(app, hops: int):
+    """Another app on the same database, trusting `hops` reverse proxies."""
+    from app import create_app
+
+    config = {key: value for key, value in app.config.items() if key.isupper()} | {"TRUSTED_PROXIES": hops}
+    return create_app(type("Proxied", (TestingConfig,), config))
+
+
+def test_behind_a_trusted_proxy_the_limits_count_each_client_address(app):
+    proxied = behind_a_proxy(app, 1)
+    cap = int(app.config["LOGIN_LIMIT_PER_IP"].split()[0])
+    office = {"X-Forwarded-For": "203.0.113.7"}
+    home = {"X-Forwarded-For": "198.51.100.20"}
+    client = proxied.test_client()
+    for n in range(cap):
+        client.post("/sign-in", data={"email": f"guess{n}@programme.example", "password": "wrong"}, headers=office)
+    assert client.post("/sign-in", data={"email": "x@programme.example", "password": "x"}, headers=office).status_code == 429
+    assert client.post("/sign-in", data={"email": "x@programme.example", "password": "x"}, headers=home).status_code == 200
+    # The app that trusts no proxy counts every forwarded address as the one it sees.
+    plain = app.test_client()
+    for n in range(cap):
+        forwarded = {"X-Forwarded-For": f"203.0.113.{n % 250}"}
+        plain.post("/sign-in", data={"email": f"guess{n}@programme.example", "password": "wrong"}, headers=forwarded)
+    refused = plain.post("/sign-in", data={"email": "x@programme.example", "password": "x"}, headers=home)
+    assert refused.status_code == 429
+
+
+# The page after signing in is always on this site --------------------------------------------
+
+
+def test_sign_in_goes_on_to_the_page_asked_for_but_never_to_another_site(app):
+    user = make_user("participant")
+    asked = app.test_client().post("/sign-in?next=/progress%3Fcohort%3D2", data={"email": user.email, "password": PASSWORD})
+    assert asked.headers["Location"] == "/progress?cohort=2"
+    for target in ("//evil.example", "/%09/evil.example", "/%0A/evil.example", "/%0D%0A/evil.example",
+                   "https://evil.example/", "javascript:alert(1)"):
+        client = app.test_client()
+        response = client.post(f"/sign-in?next={target}", data={"email": user.email, "password": PASSWORD})
+        assert response.status_code == 302, target
+        assert response.headers["Location"] == "/", target
+
+
+# Password reset ------------------------------------------------------------------------------
+
+
+def test_a_reset_request_does_the_same_work_for_known_and_unknown_addresses(client, smtp):
+    from app.auth.models import PasswordResetRequest
+
+    make_user("facilitator", email="known@programme.example")
+    client.post("/forgotten-password", data={"email": "known@programme.example"})
+    client.post("/forgotten-password", data={"email": "nobody@programme.example"})
+    queued = db.session.scalars(db.select(PasswordResetRequest.email).order_by(PasswordResetRequest.id)).all()
+    assert queued == ["known@programme.example", "nobody@programme.example"]
+    assert send_requested_resets() == {"reset requests": 2, "reset links": 1}
+    db.session.commit()
+    deliver_pending()
+    assert [m["To"] for m in smtp.messages] == ["known@programme.example"]
+    assert db.session.scalar(db.select(db.func.count(PasswordResetRequest.id))) == 0
+
+
+def test_reset_requests_for_one_address_are_limited(client):
+    for _ in range(3):
+        assert client.post("/forgotten-password", data={"email": "known@programme.example"}).status_code == 200
+    assert client.post("/forgotten-password", data={"email": "Known@programme.example"}).status_code == 429
