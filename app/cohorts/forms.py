@@ -33,7 +33,8 @@ def date_field(label: str, missing: str, description: str = "For example, 27 3 2
 
 
 class CohortForm(FlaskForm):
-    intake = SelectField("Intake", widget=GovSelect(), validators=[InputRequired(message="Choose an intake")])
+    """A cohort's details; its intake is chosen once, when it is created (NewCohortForm)."""
+
     name = StringField("Cohort name", description="For example, Spring 2027 – cohort A",
                        validators=[InputRequired(message="Enter a name for the cohort"), Length(max=200)],
                        widget=GovTextInput())
@@ -45,6 +46,10 @@ class CohortForm(FlaskForm):
     facilitators = SelectMultipleField("Facilitators", choices=[], widget=GovCheckboxesInput(),
                                        validators=[InputRequired(message="Choose at least one facilitator")])
     submit = SubmitField("Save cohort", widget=GovSubmitInput())
+
+
+class NewCohortForm(CohortForm):
+    intake = SelectField("Intake", widget=GovSelect(), validators=[InputRequired(message="Choose an intake")])
 
 
 class EnrolForm(FlaskForm):

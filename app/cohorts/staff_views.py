@@ -3,14 +3,14 @@ live sessions, registers and the attendance matrix."""
 
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from wtforms import SelectChoice
 
 from app import access
 from app.auth.models import Role
 from app.cohorts import attendance, bp, loading, services, sessions
 from app.cohorts.calendar import session_ics
 from app.cohorts.forms import (
-    CancelSessionForm, CohortForm, EnrolForm, SessionForm, TransferForm, WithdrawForm, register_form, schedule_form,
+    CancelSessionForm, CohortForm, EnrolForm, NewCohortForm, SessionForm, TransferForm, WithdrawForm, register_form,
+    schedule_form,
 )
 from app.cohorts.loading import load_cohort, load_session
 from app.cohorts.models import Cohort, Enrolment, LiveSession
@@ -38,7 +38,7 @@ def index():
 @access.roles(Role.ADMIN)
 def create():
     """Create a cohort on the latest version of an intake's course."""
-    form = CohortForm()
+    form = NewCohortForm()
     form.intake.choices, form.facilitators.choices = loading.intake_choices(), loading.facilitator_choices()
     if request.method == "GET" and request.args.get("intake"):
         form.intake.data = request.args["intake"]
@@ -65,10 +65,8 @@ def edit(cohort_id):
     """Change a cohort's name, places, dates or facilitators."""
     cohort = load_cohort(cohort_id)
     form = CohortForm(obj=cohort)
-    form.intake.choices = [SelectChoice(str(cohort.intake_id), cohort.intake.name)]
     form.facilitators.choices = loading.facilitator_choices()
     if request.method == "GET":
-        form.intake.data = str(cohort.intake_id)
         form.facilitators.data = [str(f.id) for f in cohort.facilitators]
     if form.validate_on_submit():
         try:
