@@ -12,6 +12,7 @@ from wtforms import EmailField, PasswordField, SelectChoice, SelectField, Select
 from wtforms.validators import Email, EqualTo, InputRequired, Length
 
 from app.auth.models import Role
+from app.form_tokens import OnceForm
 
 EMAIL_VALIDATORS = [
     InputRequired(message="Enter an email address"),
@@ -59,7 +60,7 @@ class ForgottenPasswordForm(FlaskForm):
     submit = SubmitField("Send reset link", widget=GovSubmitInput())
 
 
-class InviteForm(FlaskForm):
+class InviteForm(OnceForm):
     name = StringField(
         "Full name",
         validators=[InputRequired(message="Enter their full name"), Length(max=200)],

@@ -4,6 +4,8 @@ from govuk_frontend_wtf.wtforms_widgets import GovFileInput, GovSubmitInput, Gov
 from wtforms import FileField, StringField, SubmitField, TextAreaField
 from wtforms.validators import InputRequired, Length
 
+from app.form_tokens import OnceForm
+
 
 class VerifyCodeForm(FlaskForm):
     code = StringField("Verification code", description="It is on the certificate, for example DLP-7K3M-9QX2-HT4W-R8ZC",
@@ -26,7 +28,7 @@ class RevokeForm(FlaskForm):
     submit = SubmitField("Revoke the certificate", widget=GovSubmitInput())
 
 
-class ReissueForm(FlaskForm):
+class ReissueForm(OnceForm):
     name = StringField("Name as it should appear", validators=[InputRequired(message="Enter the name for the certificate"),
                                                                Length(max=200)], widget=GovTextInput())
     submit = SubmitField("Reissue with a new code", widget=GovSubmitInput())

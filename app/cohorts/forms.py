@@ -23,6 +23,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from app.cohorts.models import AttendanceStatus
+from app.form_tokens import OnceForm
 from app.forms import ClockField, GovDateField, WholeNumberField
 
 def date_field(label: str, missing: str, description: str = "For example, 27 3 2027") -> GovDateField:
@@ -32,7 +33,7 @@ def date_field(label: str, missing: str, description: str = "For example, 27 3 2
     )
 
 
-class CohortForm(FlaskForm):
+class CohortForm(OnceForm):
     """A cohort's details; its intake is chosen once, when it is created (NewCohortForm)."""
 
     name = StringField("Cohort name", description="For example, Spring 2027 – cohort A",
@@ -71,7 +72,7 @@ class TransferForm(FlaskForm):
     submit = SubmitField("Move to the cohort", widget=GovSubmitInput())
 
 
-class SessionForm(FlaskForm):
+class SessionForm(OnceForm):
     title = StringField("Title", validators=[InputRequired(message="Enter a title"), Length(max=200)],
                         widget=GovTextInput())
     module = SelectField("Module", widget=GovSelect(), validators=[Optional()])

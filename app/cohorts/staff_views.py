@@ -20,6 +20,7 @@ from app.certificates.completion import completions_for
 from app.certificates.services import valid_certificates_of
 from app.courses.models import Module
 from app.errors import show_error
+from app import form_tokens
 from app.extensions import db
 from app.forms import ConfirmForm, local_moment
 from app.intakes.models import Intake
@@ -43,6 +44,8 @@ def create():
     if request.method == "GET" and request.args.get("intake"):
         form.intake.data = request.args["intake"]
     if form.validate_on_submit():
+        if (repeat := form_tokens.claim(form)) is not None:
+            return repeat
         try:
             cohort = services.create_cohort(
                 actor=current_user, intake=db.get_or_404(Intake, int(form.intake.data)),
@@ -53,9 +56,12 @@ def create():
             db.session.rollback()
             show_error(form, error)
         else:
+            location = url_for("cohorts.detail", cohort_id=cohort.id)
+            message = f"{cohort.name} created. Enrol its participants next."
+            form_tokens.done(form, location, message)
             db.session.commit()
-            flash(f"{cohort.name} created. Enrol its participants next.")
-            return redirect(url_for("cohorts.detail", cohort_id=cohort.id))
+            flash(message)
+            return redirect(location)
     return render_template("cohorts/form.html", form=form, cohort=None)
 
 
@@ -233,10 +239,15 @@ def new_session(cohort_id):
     cohort = load_cohort(cohort_id)
     form = SessionForm()
     form.module.choices = loading.module_choices(cohort)
+    if form.is_submitted() and (repeat := form_tokens.claim(form)) is not None:
+        return repeat
     if _save_session(form, lambda **values: sessions.create_session(cohort, actor=current_user, **values)):
+        location = url_for("cohorts.detail", cohort_id=cohort.id)
+        message = f"“{form.title.data}” added to the timetable"
+        form_tokens.done(form, location, message)
         db.session.commit()
-        flash(f"“{form.title.data}” added to the timetable")
-        return redirect(url_for("cohorts.detail", cohort_id=cohort.id))
+        flash(message)
+        return redirect(location)
     return render_template("cohorts/session_form.html", form=form, cohort=cohort, session=None)
 
 
