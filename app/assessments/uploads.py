@@ -13,6 +13,8 @@ import zipfile
 from dataclasses import dataclass
 
 MAX_BYTES = 10 * 1024 * 1024
+#: Said beside the upload field, by the server and by the browser's check before sending.
+TOO_BIG = "The selected file must be smaller than 10MB"
 #: [Content_Types].xml is a few kilobytes; never read more of it than this.
 MAX_MANIFEST_BYTES = 256 * 1024
 #: An archive entry can inflate a thousandfold, so nothing is read from one unbounded: an ODT's
@@ -95,7 +97,7 @@ def check_upload(filename: str, data: bytes) -> CheckedFile:
     if not data:
         raise UploadError("The selected file is empty")
     if len(data) > MAX_BYTES:
-        raise UploadError("The selected file must be smaller than 10MB")
+        raise UploadError(TOO_BIG)
     kind = file_type(data)
     if kind is None:
         raise UploadError("The selected file must be a PDF, DOCX or ODT")
