@@ -165,6 +165,8 @@ def reissue(certificate: Certificate, *, actor: User, name: str) -> Certificate:
     context = certificate_context(enrolment, new_code(), name=name.strip())
     context["completed_on"] = certificate.context["completed_on"]
     replacement = _store(enrolment, context, render_pdf(context), actor)
+    if replacement is None:  # another reissue of it committed while this one waited
+        raise CertificateError("This certificate was already replaced: reissue its replacement", field="name")
     certificate.superseded_by_id = replacement.id
     record(actor, "certificate.reissued", certificate, {
         "name": [certificate.context["participant_name"], name.strip()], "new_code": replacement.code,
