@@ -83,6 +83,8 @@ def delete_after_commit(key: str) -> None:
 
 @event.listens_for(Session, "after_commit")
 def _delete_doomed(session: Session) -> None:
+    if session.in_nested_transaction():
+        return  # a savepoint released: the transaction that refers to the files is still open
     for store, key in session.info.pop(_DOOMED, []):
         store.delete(key)
     session.info.pop(_SAVED, None)  # committed: they are referred to now
