@@ -142,6 +142,7 @@ def assignment(assignment_id):
 
 
 def _render_assignment(assignment_, enrolment, form, *, start_text: bool):
+    """The assignment page; start_text fills the answer box from the draft (or the referred answer)."""
     submissions = assignments.submissions_of(current_user.id, assignment_)
     if start_text:
         form.text.data = assignments.text_to_start_from(submissions)
