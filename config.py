@@ -95,7 +95,10 @@ class Config:
     SESSION_COOKIE_SAMESITE = "Lax"
     REMEMBER_COOKIE_HTTPONLY = True
     WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the signed session
-    MAX_CONTENT_LENGTH = 12 * 1024 * 1024
+    #: A whole request: a file of up to 10 MB (app.assessments.uploads.MAX_BYTES) and the typed
+    #: answer beside it (50,000 characters, at most 200 KB). A file over 10 MB but within this
+    #: gets the error beside the field with the answer kept; the browser refuses bigger ones.
+    MAX_CONTENT_LENGTH = 11 * 1024 * 1024
     HSTS = False
     #: How long a scheduler holds its lock without renewing it before another takes over.
     SCHEDULER_LEASE_SECONDS = _env_int("SCHEDULER_LEASE_SECONDS", 30)

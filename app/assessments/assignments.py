@@ -2,7 +2,8 @@
 
 Files are stored under generated keys; the person's own name for the file is kept only to
 download it by. Everything is checked before anything is written, so a refused upload
-leaves nothing behind.
+leaves nothing behind; and files follow the transaction (see app.storage), so a failed
+write neither loses the old file nor keeps the new one.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from app.assessments.uploads import CheckedFile, UploadError, check_upload
 from app.cohorts.models import Enrolment
 from app.courses.models import Assessment
 from app.extensions import db
-from app.storage import new_key, storage
+from app.storage import delete_after_commit, save_in_transaction
 from app.timeutil import format_date, utcnow
 
 MAX_TEXT = 50_000
@@ -120,11 +121,10 @@ def save(
     draft = _draft(enrolment, assignment, submissions, now)
     draft.text = text
     if checked is not None:
-        replaced = draft.file_key
-        draft.file_key = storage().save(new_key("submissions", checked.type.suffix), checked.data)
+        if draft.file_key:
+            delete_after_commit(draft.file_key)
+        draft.file_key = save_in_transaction("submissions", checked.type.suffix, checked.data)
         draft.file_name, draft.file_type, draft.file_size = checked.name, checked.type.media_type, len(checked.data)
-        if replaced:
-            storage().delete(replaced)
     draft.updated_at = now
     draft.version += 1
     if submit:
@@ -142,12 +142,11 @@ def remove_file(assignment: Assessment, enrolment: Enrolment, *, now: datetime |
     draft = draft_of(submissions_of(enrolment.user_id, assignment, lock=True))
     if draft is None or draft.file_key is None:
         raise AssessmentError("There is no file on your draft to remove", field="file")
-    key = draft.file_key
+    delete_after_commit(draft.file_key)
     draft.file_key = draft.file_name = draft.file_type = draft.file_size = None
     draft.updated_at = now
     draft.version += 1
     db.session.flush()
-    storage().delete(key)
 
 
 def text_to_start_from(submissions: list[Submission]) -> str | None:

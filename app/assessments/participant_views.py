@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import flash, redirect, render_template, request, send_file, url_for
 from flask_login import current_user
+from werkzeug.exceptions import NotFound, RequestEntityTooLarge
 
 from app import access
 from app.assessments import assignments, bp, quizzes
@@ -16,7 +17,7 @@ from app.assessments.services import (
     module_opens_on,
     statuses_for,
 )
-from app.assessments.uploads import MAX_BYTES
+from app.assessments.uploads import MAX_BYTES, TOO_BIG
 from app.auth.models import Role
 from app.courses.models import AssessmentKind
 from app.courses.reading import Reading
@@ -137,16 +138,38 @@ def assignment(assignment_id):
             db.session.commit()
             flash("You have submitted your assignment for marking" if form.send.data else "Your draft has been saved")
             return redirect(url_for("assessments.assignment", assignment_id=assignment_id))
+    return _render_assignment(assignment_, enrolment, form, start_text=request.method == "GET")
+
+
+def _render_assignment(assignment_, enrolment, form, *, start_text: bool):
+    """The assignment page; start_text fills the answer box from the draft (or the referred answer)."""
     submissions = assignments.submissions_of(current_user.id, assignment_)
-    if request.method == "GET":
+    if start_text:
         form.text.data = assignments.text_to_start_from(submissions)
     return render_template(
         "assessments/assignment.html", assignment=assignment_, enrolment=enrolment, form=form,
         submissions=submissions, draft=assignments.draft_of(submissions), status=_status(enrolment, assignment_),
         locked=assignments.locked_reason(enrolment, assignment_, submissions, local_today()),
         due_on=due_on(enrolment.cohort, assignment_), today=local_today(),
-        reading=Reading(assignment_.module.version, preview=False), remove_form=ConfirmForm(),
+        reading=Reading(assignment_.module.version, preview=False), remove_form=ConfirmForm(formdata=None),
+        max_bytes=MAX_BYTES, too_big=TOO_BIG,
     )
+
+
+@bp.errorhandler(RequestEntityTooLarge)
+def too_large(error):
+    """A request past MAX_CONTENT_LENGTH: on the assignment page, the page again with the error
+    beside the file (the request is never read, so only the saved draft's text can be shown)."""
+    plain_page = render_template("errors/413.html", error=error), 413
+    if request.endpoint != "assessments.assignment" or not access.declared_access(request.endpoint).allows(current_user):
+        return plain_page  # access is checked after CSRF, which is what read the request
+    try:
+        assignment_, enrolment = load_assessment(request.view_args["assignment_id"], AssessmentKind.ASSIGNMENT)
+    except NotFound:
+        return plain_page
+    form = AssignmentForm(formdata=None)
+    form.file.errors = [TOO_BIG]
+    return _render_assignment(assignment_, enrolment, form, start_text=True), 413
 
 
 @bp.post("/assignments/<id:assignment_id>/file/remove")

@@ -13,8 +13,13 @@ import zipfile
 from dataclasses import dataclass
 
 MAX_BYTES = 10 * 1024 * 1024
+#: Said beside the upload field, by the server and by the browser's check before sending.
+TOO_BIG = "The selected file must be smaller than 10MB"
 #: [Content_Types].xml is a few kilobytes; never read more of it than this.
 MAX_MANIFEST_BYTES = 256 * 1024
+#: An archive entry can inflate a thousandfold, so nothing is read from one unbounded: an ODT's
+#: "mimetype" is its type alone, so a little more than that is already not an ODT.
+MAX_MIMETYPE_BYTES = 100
 
 DOCX_MAIN = "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"
 ODT_MIMETYPE = b"application/vnd.oasis.opendocument.text"
@@ -44,16 +49,23 @@ class CheckedFile:
     data: bytes
 
 
+def _read_start(archive: zipfile.ZipFile, name: str, limit: int) -> bytes:
+    """At most `limit` bytes of an archive entry, however far it would inflate."""
+    with archive.open(name) as entry:
+        return entry.read(limit)
+
+
 def _zip_type(data: bytes) -> FileType | None:
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
         names = archive.namelist()
-        if names and names[0] == "mimetype" and archive.read("mimetype").strip() == ODT_MIMETYPE:
-            return ODT
+        if names and names[0] == "mimetype":
+            mimetype = _read_start(archive, "mimetype", MAX_MIMETYPE_BYTES + 1)
+            if len(mimetype) <= MAX_MIMETYPE_BYTES and mimetype.strip() == ODT_MIMETYPE:
+                return ODT
         if "[Content_Types].xml" in names and "word/document.xml" in names:
-            with archive.open("[Content_Types].xml") as manifest:
-                if DOCX_MAIN.encode() in manifest.read(MAX_MANIFEST_BYTES):
-                    return DOCX
+            if DOCX_MAIN.encode() in _read_start(archive, "[Content_Types].xml", MAX_MANIFEST_BYTES):
+                return DOCX
     except (zipfile.BadZipFile, KeyError, OSError, RuntimeError, NotImplementedError, EOFError):
         return None
     return None
@@ -85,7 +97,7 @@ def check_upload(filename: str, data: bytes) -> CheckedFile:
     if not data:
         raise UploadError("The selected file is empty")
     if len(data) > MAX_BYTES:
-        raise UploadError("The selected file must be smaller than 10MB")
+        raise UploadError(TOO_BIG)
     kind = file_type(data)
     if kind is None:
         raise UploadError("The selected file must be a PDF, DOCX or ODT")

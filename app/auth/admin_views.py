@@ -9,6 +9,7 @@ from app.auth import services
 from app.auth.forms import InviteForm
 from app.auth.models import Role
 from app.councils.models import Council
+from app import form_tokens
 from app.extensions import db
 from app.errors import show_error
 
@@ -33,6 +34,8 @@ def invite():
         form.council.data = request.args["council"]
         form.roles.data = [Role.COUNCIL_LEAD.value]
     if form.validate_on_submit():
+        if (repeat := form_tokens.claim(form)) is not None:
+            return repeat
         council = db.session.get(Council, int(form.council.data)) if form.council.data else None
         try:
             user = services.invite_user(
@@ -46,9 +49,10 @@ def invite():
             db.session.rollback()
             show_error(form, error, default="email")
         else:
+            location = url_for("councils.detail", council_id=council.id) if council else url_for("auth.people")
+            message = f"Invitation sent to {user.email}"
+            form_tokens.done(form, location, message)
             db.session.commit()
-            flash(f"Invitation sent to {user.email}")
-            if council is not None:
-                return redirect(url_for("councils.detail", council_id=council.id))
-            return redirect(url_for("auth.people"))
+            flash(message)
+            return redirect(location)
     return render_template("auth/invite.html", form=form)

@@ -12,6 +12,7 @@ from wtforms.validators import Email, EqualTo, InputRequired, Length
 
 from app.forms import Form
 from app.auth.models import Role
+from app.form_tokens import OnceForm
 
 EMAIL_VALIDATORS = [
     InputRequired(message="Enter an email address"),
@@ -59,7 +60,7 @@ class ForgottenPasswordForm(Form):
     submit = SubmitField("Send reset link", widget=GovSubmitInput())
 
 
-class InviteForm(Form):
+class InviteForm(OnceForm):
     name = StringField(
         "Full name",
         validators=[InputRequired(message="Enter their full name"), Length(max=200)],

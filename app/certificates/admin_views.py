@@ -13,6 +13,7 @@ from app.certificates.models import Certificate
 from app.cohorts.loading import load_cohort
 from app.cohorts.models import Enrolment
 from app.errors import show_error
+from app import form_tokens
 from app.extensions import db
 from app.forms import ConfirmForm
 
@@ -64,15 +65,20 @@ def reissue(certificate_id):
     certificate = db.get_or_404(Certificate, certificate_id)
     form = ReissueForm()
     if form.validate_on_submit():
+        if (repeat := form_tokens.claim(form)) is not None:
+            return repeat
         try:
             replacement = services.reissue(certificate, actor=current_user, name=form.name.data)
         except services.CertificateError as error:
             db.session.rollback()
             show_error(form, error, default="name")
         else:
+            location = url_for("certificates.manage", certificate_id=replacement.id)
+            message = f"Reissued as {replacement.code}; {certificate.code} now shows as superseded"
+            form_tokens.done(form, location, message)
             db.session.commit()
-            flash(f"Reissued as {replacement.code}; {certificate.code} now shows as superseded")
-            return redirect(url_for("certificates.manage", certificate_id=replacement.id))
+            flash(message)
+            return redirect(location)
     return render_template("certificates/manage.html", certificate=certificate, revoke_form=RevokeForm(),
                            reissue_form=form, form=form)
 

@@ -4,6 +4,8 @@ from wtforms import FileField, StringField, SubmitField, TextAreaField
 from wtforms.validators import InputRequired, Length
 
 from app.forms import Form
+from app.form_tokens import OnceForm
+
 
 
 class VerifyCodeForm(Form):
@@ -28,7 +30,7 @@ class RevokeForm(Form):
     submit = SubmitField("Revoke the certificate", widget=GovSubmitInput())
 
 
-class ReissueForm(Form):
+class ReissueForm(OnceForm):
     name = StringField("Name as it should appear", validators=[InputRequired(message="Enter the name for the certificate"),
                                                                Length(max=200)], widget=GovTextInput())
     submit = SubmitField("Reissue with a new code", widget=GovSubmitInput())

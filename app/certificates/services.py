@@ -25,7 +25,7 @@ from app.errors import DomainError
 from app.exports import file_name
 from app.extensions import db
 from app.mail.services import Attachment, queue_email
-from app.storage import new_key, storage
+from app.storage import save_in_transaction, storage
 from app.timeutil import format_date, utcnow
 from app.urls import absolute_url
 
@@ -89,7 +89,7 @@ def certificate_context(enrolment: Enrolment, code: str, *, name: str | None = N
 
 def _store(enrolment: Enrolment, context: dict, pdf: bytes, actor) -> Certificate | None:
     """Record a rendered certificate; None if another request issued one first."""
-    key = storage().save(new_key("certificates", ".pdf"), pdf)
+    key = save_in_transaction("certificates", ".pdf", pdf)
     certificate = Certificate(
         enrolment_id=enrolment.id, code=context["code"], issued_by_id=actor.id if actor else None,
         context=context, storage_key=key, sha256=hashlib.sha256(pdf).hexdigest(), issued_at=utcnow(),
@@ -165,6 +165,8 @@ def reissue(certificate: Certificate, *, actor: User, name: str) -> Certificate:
     context = certificate_context(enrolment, new_code(), name=name.strip())
     context["completed_on"] = certificate.context["completed_on"]
     replacement = _store(enrolment, context, render_pdf(context), actor)
+    if replacement is None:  # another reissue of it committed while this one waited
+        raise CertificateError("This certificate was already replaced: reissue its replacement", field="name")
     certificate.superseded_by_id = replacement.id
     record(actor, "certificate.reissued", certificate, {
         "name": [certificate.context["participant_name"], name.strip()], "new_code": replacement.code,

@@ -22,7 +22,8 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from app.cohorts.models import AttendanceStatus
-from app.forms import Form, ClockField, GovDateField, WholeNumberField
+from app.form_tokens import OnceForm
+from app.forms import ClockField, Form, GovDateField, WholeNumberField
 
 def date_field(label: str, missing: str, description: str = "For example, 27 3 2027") -> GovDateField:
     return GovDateField(
@@ -31,8 +32,9 @@ def date_field(label: str, missing: str, description: str = "For example, 27 3 2
     )
 
 
-class CohortForm(Form):
-    intake = SelectField("Intake", widget=GovSelect(), validators=[InputRequired(message="Choose an intake")])
+class CohortForm(OnceForm):
+    """A cohort's details; its intake is chosen once, when it is created (NewCohortForm)."""
+
     name = StringField("Cohort name", description="For example, Spring 2027 – cohort A",
                        validators=[InputRequired(message="Enter a name for the cohort"), Length(max=200)],
                        widget=GovTextInput())
@@ -44,6 +46,10 @@ class CohortForm(Form):
     facilitators = SelectMultipleField("Facilitators", choices=[], widget=GovCheckboxesInput(),
                                        validators=[InputRequired(message="Choose at least one facilitator")])
     submit = SubmitField("Save cohort", widget=GovSubmitInput())
+
+
+class NewCohortForm(CohortForm):
+    intake = SelectField("Intake", widget=GovSelect(), validators=[InputRequired(message="Choose an intake")])
 
 
 class EnrolForm(Form):
@@ -65,7 +71,7 @@ class TransferForm(Form):
     submit = SubmitField("Move to the cohort", widget=GovSubmitInput())
 
 
-class SessionForm(Form):
+class SessionForm(OnceForm):
     title = StringField("Title", validators=[InputRequired(message="Enter a title"), Length(max=200)],
                         widget=GovTextInput())
     module = SelectField("Module", widget=GovSelect(), validators=[Optional()])

@@ -3,14 +3,14 @@ live sessions, registers and the attendance matrix."""
 
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from wtforms import SelectChoice
 
 from app import access
 from app.auth.models import Role
 from app.cohorts import attendance, bp, loading, services, sessions
 from app.cohorts.calendar import session_ics
 from app.cohorts.forms import (
-    CancelSessionForm, CohortForm, EnrolForm, SessionForm, TransferForm, WithdrawForm, register_form, schedule_form,
+    CancelSessionForm, CohortForm, EnrolForm, NewCohortForm, SessionForm, TransferForm, WithdrawForm, register_form,
+    schedule_form,
 )
 from app.cohorts.loading import load_cohort, load_session
 from app.cohorts.models import Cohort, Enrolment, LiveSession
@@ -20,6 +20,7 @@ from app.certificates.completion import completions_for
 from app.certificates.services import valid_certificates_of
 from app.courses.models import Module
 from app.errors import show_error
+from app import form_tokens
 from app.extensions import db
 from app.forms import ConfirmForm, local_moment
 from app.intakes.models import Intake
@@ -38,11 +39,13 @@ def index():
 @access.roles(Role.ADMIN)
 def create():
     """Create a cohort on the latest version of an intake's course."""
-    form = CohortForm()
+    form = NewCohortForm()
     form.intake.choices, form.facilitators.choices = loading.intake_choices(), loading.facilitator_choices()
     if request.method == "GET" and request.args.get("intake"):
         form.intake.data = request.args["intake"]
     if form.validate_on_submit():
+        if (repeat := form_tokens.claim(form)) is not None:
+            return repeat
         try:
             cohort = services.create_cohort(
                 actor=current_user, intake=db.get_or_404(Intake, int(form.intake.data)),
@@ -53,9 +56,12 @@ def create():
             db.session.rollback()
             show_error(form, error)
         else:
+            location = url_for("cohorts.detail", cohort_id=cohort.id)
+            message = f"{cohort.name} created. Enrol its participants next."
+            form_tokens.done(form, location, message)
             db.session.commit()
-            flash(f"{cohort.name} created. Enrol its participants next.")
-            return redirect(url_for("cohorts.detail", cohort_id=cohort.id))
+            flash(message)
+            return redirect(location)
     return render_template("cohorts/form.html", form=form, cohort=None)
 
 
@@ -65,10 +71,8 @@ def edit(cohort_id):
     """Change a cohort's name, places, dates or facilitators."""
     cohort = load_cohort(cohort_id)
     form = CohortForm(obj=cohort)
-    form.intake.choices = [SelectChoice(str(cohort.intake_id), cohort.intake.name)]
     form.facilitators.choices = loading.facilitator_choices()
     if request.method == "GET":
-        form.intake.data = str(cohort.intake_id)
         form.facilitators.data = [str(f.id) for f in cohort.facilitators]
     if form.validate_on_submit():
         try:
@@ -235,10 +239,15 @@ def new_session(cohort_id):
     cohort = load_cohort(cohort_id)
     form = SessionForm()
     form.module.choices = loading.module_choices(cohort)
+    if form.is_submitted() and (repeat := form_tokens.claim(form)) is not None:
+        return repeat
     if _save_session(form, lambda **values: sessions.create_session(cohort, actor=current_user, **values)):
+        location = url_for("cohorts.detail", cohort_id=cohort.id)
+        message = f"“{form.title.data}” added to the timetable"
+        form_tokens.done(form, location, message)
         db.session.commit()
-        flash(f"“{form.title.data}” added to the timetable")
-        return redirect(url_for("cohorts.detail", cohort_id=cohort.id))
+        flash(message)
+        return redirect(location)
     return render_template("cohorts/session_form.html", form=form, cohort=cohort, session=None)
 
 

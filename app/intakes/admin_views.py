@@ -11,6 +11,7 @@ from app.auth.models import Role
 from app.councils.models import Council
 from app.errors import DomainError, show_error
 from app.exports import csv_response, file_name
+from app import form_tokens
 from app.extensions import db
 from app.forms import ConfirmForm
 from app.intakes import bp, decisions, queue, services
@@ -66,15 +67,19 @@ def create():
     """Set up a new intake."""
     form = _intake_form()
     if form.validate_on_submit():
+        if (repeat := form_tokens.claim(form)) is not None:
+            return repeat
         try:
             intake = services.create_intake(_details(form), current_user)
         except IntakeError as error:
             db.session.rollback()
             show_error(form, error, default="name")
         else:
+            location, message = url_for("intakes.detail", intake_id=intake.id), f"{intake.name} has been created"
+            form_tokens.done(form, location, message)
             db.session.commit()
-            flash(f"{intake.name} has been created")
-            return redirect(url_for("intakes.detail", intake_id=intake.id))
+            flash(message)
+            return redirect(location)
     return render_template("intakes/edit.html", form=form, intake=None)
 
 

@@ -32,12 +32,13 @@ from wtforms.validators import (
 )
 
 from app.auth.forms import EMAIL_VALIDATORS
-from app.forms import Form, ClockField, GovDateField, WholeNumberField, local_moment
+from app.form_tokens import OnceForm
+from app.forms import ClockField, Form, GovDateField, WholeNumberField, local_moment
 from app.intakes.decisions import Decision
 from app.timeutil import to_local
 
 
-class IntakeForm(Form):
+class IntakeForm(OnceForm):
     course = SelectField("Course", widget=GovSelect(), validators=[InputRequired(message="Choose a course")])
     name = StringField(
         "Name of the intake",

@@ -1,6 +1,6 @@
 """session versions and queued password reset requests
 
-Revision ID: 0009_signin
+Revision ID: 0009
 Revises: 0008
 Create Date: 2026-12-02 14:15:00
 
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '0009_signin'
+revision = '0009'
 down_revision = '0008'
 branch_labels = None
 depends_on = None

@@ -6,6 +6,7 @@ from datetime import datetime, time, timedelta
 
 import pytest
 from sqlalchemy import func, select
+from sqlalchemy.exc import DBAPIError
 
 from app.assessments import assignments
 from app.assessments.assignments import Upload
@@ -141,3 +142,52 @@ def test_work_cannot_start_before_the_module_opens(assignment, enrolment, cohort
     with pytest.raises(AssessmentError, match="when its module opens"):
         assignments.save(assignment, enrolment, text="Early", upload=None, submit=False,
                          now=noon(entry.opens_on - timedelta(days=1)))
+
+
+@pytest.fixture
+def refused_answer():
+    """The database refuses to store the answer "refused" (as PostgreSQL refuses a NUL byte)."""
+    if db.engine.dialect.name == "postgresql":
+        create = ["CREATE FUNCTION refuse_answer() RETURNS trigger AS $$ BEGIN "
+                  "IF NEW.text = 'refused' THEN RAISE EXCEPTION 'answer refused'; END IF; RETURN NEW; END $$ "
+                  "LANGUAGE plpgsql",
+                  "CREATE TRIGGER refuse_answer BEFORE UPDATE ON submission FOR EACH ROW EXECUTE FUNCTION refuse_answer()"]
+        drop = ["DROP TRIGGER refuse_answer ON submission", "DROP FUNCTION refuse_answer()"]
+    else:
+        create = ["CREATE TRIGGER refuse_answer BEFORE UPDATE ON submission WHEN NEW.text = 'refused' "
+                  "BEGIN SELECT RAISE(ABORT, 'answer refused'); END"]
+        drop = ["DROP TRIGGER refuse_answer"]
+    with db.engine.begin() as connection:
+        for statement in create:
+            connection.exec_driver_sql(statement)
+    yield "refused"
+    db.session.rollback()  # let go of the table, which dropping the trigger locks
+    with db.engine.begin() as connection:
+        for statement in drop:
+            connection.exec_driver_sql(statement)
+
+
+def test_a_failed_save_keeps_the_old_file_and_stores_no_new_one(app, assignment, enrolment, refused_answer):
+    draft = assignments.save(assignment, enrolment, text="First go", upload=Upload("a.pdf", PDF), submit=False)
+    db.session.commit()
+    old_key, files = draft.file_key, stored_files(app)
+
+    with pytest.raises(DBAPIError):
+        assignments.save(assignment, enrolment, text=refused_answer, upload=Upload("b.docx", docx_bytes()), submit=False)
+    db.session.rollback()
+
+    assert db.session.get(Submission, draft.id).file_key == old_key
+    assert storage().read(old_key) == PDF
+    assert stored_files(app) == files
+
+
+def test_a_file_removed_from_a_draft_stays_until_the_removal_commits(app, assignment, enrolment):
+    draft = assignments.save(assignment, enrolment, text=None, upload=Upload("a.pdf", PDF), submit=False)
+    db.session.commit()
+    key = draft.file_key
+    assignments.remove_file(assignment, enrolment)
+    db.session.rollback()
+    assert draft.file_key == key and storage().exists(key)
+    assignments.remove_file(assignment, enrolment)
+    db.session.commit()
+    assert not storage().exists(key)

@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import func, select
 
 from app.assessments.models import QuizAttempt, Submission
+from app.assessments.assignments import MAX_TEXT
 from app.assessments.uploads import MAX_BYTES
 from app.extensions import db
 from tests.assessments.conftest import PDF, assignment_of, quiz_of
@@ -153,6 +154,46 @@ def test_a_bad_file_is_refused_beside_the_field_keeping_what_was_typed(client, a
     assert text(page.select_one("#file-error")) == f"Error: {message}"
     assert page.select_one("textarea[name=text]").get_text().strip() == "Typed with care"
     assert db.session.scalar(select(func.count(Submission.id))) == 0
+
+
+def test_a_file_just_over_10mb_with_the_longest_answer_is_refused_beside_the_field_not_by_the_request_limit(
+        client, assignment):
+    answer = "🙂" * MAX_TEXT  # 4 bytes a character: the most the answer can weigh
+    response = client.post(f"/assignments/{assignment.id}", data={
+        "text": answer, "file": (io.BytesIO(b"%PDF-" + b"0" * MAX_BYTES), "plan.pdf"), "save": "Save as draft",
+    }, content_type="multipart/form-data")
+    page = parse(response)
+    assert response.status_code == 200
+    assert text(page.select_one("#file-error")) == "Error: The selected file must be smaller than 10MB"
+    assert page.select_one("textarea[name=text]").get_text().strip() == answer
+
+
+@pytest.mark.parametrize("csrf", [False, True], ids=["in-the-view", "in-the-csrf-check"])
+def test_a_request_over_the_limit_shows_the_assignment_again_with_the_error_beside_the_file(
+        app, client, assignment, csrf, monkeypatch):
+    client.post(f"/assignments/{assignment.id}", data={"text": "My saved draft", "save": "Save as draft"})
+    monkeypatch.setitem(app.config, "WTF_CSRF_ENABLED", csrf)
+    response = client.post(f"/assignments/{assignment.id}", data={
+        "text": "Typed since", "save": "Save as draft",
+        "file": (io.BytesIO(b"%PDF-" + b"0" * app.config["MAX_CONTENT_LENGTH"]), "plan.pdf"),
+    }, content_type="multipart/form-data")
+    page = parse(response)
+    assert response.status_code == 413
+    assert page.title.get_text().startswith("Error: ")
+    assert text(page.select_one("#file-error")) == "Error: The selected file must be smaller than 10MB"
+    assert page.select_one("textarea[name=text]").get_text().strip() == "My saved draft"
+
+
+def test_a_request_over_the_limit_elsewhere_or_by_someone_else_is_a_plain_413(
+        app, login, client, assignment, quiz, monkeypatch):
+    stranger = login(make_user("participant"))
+    monkeypatch.setitem(app.config, "WTF_CSRF_ENABLED", True)  # as in production: the CSRF check reads the request
+    for sender, url in ((stranger, f"/assignments/{assignment.id}"), (client, f"/quizzes/{quiz.id}/start")):
+        big = {"file": (io.BytesIO(b"0" * (app.config["MAX_CONTENT_LENGTH"] + 1)), "plan.pdf")}
+        response = sender.post(url, data=big, content_type="multipart/form-data")
+        assert response.status_code == 413
+        assert "The file is too big" in text(parse(response).select_one("h1"))
+        assert parse(response).select_one("textarea") is None
 
 
 def test_submitting_nothing_is_refused(client, assignment):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import tracemalloc
 import zipfile
 
 import pytest
@@ -60,3 +61,31 @@ def test_a_zip_of_anything_else_is_refused():
 
 def test_a_file_of_exactly_10mb_is_accepted():
     assert check_upload("big.pdf", b"%PDF-" + b"0" * (MAX_BYTES - 5)).type is PDF
+
+
+def odt_bomb(inflated_bytes: int = 100 * 1024 * 1024) -> bytes:
+    """A small ODT whose mimetype entry inflates to 100 MB: the right type, then spaces."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        entry = zipfile.ZipInfo("mimetype")
+        entry.compress_type = zipfile.ZIP_DEFLATED
+        with archive.open(entry, "w") as mimetype:
+            mimetype.write(b"application/vnd.oasis.opendocument.text")
+            for _ in range(inflated_bytes // (1024 * 1024)):
+                mimetype.write(b" " * (1024 * 1024))
+        archive.writestr("content.xml", "<office:document-content/>")
+    return buffer.getvalue()
+
+
+def test_an_odt_whose_mimetype_inflates_to_100mb_is_refused_without_reading_it():
+    bomb = odt_bomb()
+    assert len(bomb) < 200 * 1024
+    tracemalloc.start()
+    try:
+        with pytest.raises(UploadError) as refused:
+            check_upload("plan.odt", bomb)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert str(refused.value) == "The selected file must be a PDF, DOCX or ODT"
+    assert peak < 2 * 1024 * 1024

@@ -10,6 +10,7 @@ import pytest
 from playwright.sync_api import expect
 
 from app.assessments.services import local_today
+from app.assessments.uploads import MAX_BYTES
 from app.cohorts.services import enrol
 from app.courses.importing import import_courses
 from app.extensions import db
@@ -101,3 +102,29 @@ def test_quiz_assignment_marking_and_feedback_from_end_to_end(page, people):
     expect(page.locator(".app-feedback")).to_have_text("Say how you will count the calls, then resubmit.")
     expect(page.get_by_role("heading", name="Your resubmission")).to_be_visible()
     assert_accessible(page)
+
+
+def test_a_file_over_10mb_is_refused_before_sending_and_the_answer_typed_stays(page, people):
+    participant, _, cohort = people
+    sign_in(page, participant.email)
+    page.get_by_role("link", name="Learning").click()
+    page.get_by_role("link", name="Leading change").click()
+    page.get_by_role("link", name="Assignment: Plan one small change").click()
+    sent = []
+    page.on("request", lambda request: sent.append(request.url) if request.method == "POST" else None)
+    page.get_by_label("Your answer").fill("An answer I took an hour over.")
+    page.get_by_label("Upload a file").set_input_files(
+        {"name": "plan.pdf", "mimeType": "application/pdf", "buffer": b"%PDF-" + b"0" * MAX_BYTES})
+    expect(page.get_by_role("button", name="Save as draft")).to_have_attribute("data-prevent-double-click", "true")
+    page.get_by_role("button", name="Save as draft").click()
+    expect(page.locator("#file-error")).to_have_text("Error: The selected file must be smaller than 10MB")
+    expect(page.locator(".govuk-error-summary")).to_be_focused()
+    expect(page).to_have_title(re.compile("^Error: "))
+    expect(page.get_by_label("Your answer")).to_have_value("An answer I took an hour over.")
+    assert sent == []
+    assert_accessible(page)
+
+    page.get_by_label("Upload a file").set_input_files(
+        {"name": "plan.pdf", "mimeType": "application/pdf", "buffer": PDF})
+    page.get_by_role("button", name="Save as draft").click()
+    expect(page.locator(".govuk-notification-banner")).to_contain_text("Your draft has been saved")

@@ -2,9 +2,11 @@ import threading
 
 from pypdf import PdfReader
 import io
-from sqlalchemy import func, select
+import pytest
+from sqlalchemy import event, func, select
 
 from app.audit.models import AuditEvent
+from app.auth.models import User
 from app.certificates import services
 from app.certificates.models import Certificate
 from app.cohorts.models import EnrolmentStatus
@@ -100,3 +102,34 @@ def test_a_cohort_issues_many_certificates_on_every_core(admin):
     issued = services.issue_many(enrolments, actor=admin)
     assert len(issued) == 4
     assert all(services.find_by_pdf(storage().read(c.storage_key)) == c for c in issued)
+
+
+@pytest.mark.postgres
+def test_two_reissues_at_once_give_one_replacement_and_a_reason_to_the_other(app, admin):
+    """Both check the certificate is not yet replaced, then both write: the second waits for
+    the first's row lock, and is then told the certificate was already replaced."""
+    certificate_id, admin_id = services.issue_certificate(enrolled(admin, name="Garteh Lewis")).id, admin.id
+    db.session.commit()
+    both_checked, results = threading.Barrier(2), []
+
+    def reissue():
+        with app.app_context():
+            event.listen(db.session(), "before_flush", lambda *_: both_checked.wait(timeout=5), once=True)
+            try:
+                services.reissue(db.session.get(Certificate, certificate_id), actor=db.session.get(User, admin_id),
+                                 name="Gareth Lewis")
+                db.session.commit()
+                results.append("reissued")
+            except services.CertificateError as error:
+                db.session.rollback()
+                results.append(str(error))
+            finally:
+                db.session.remove()
+
+    threads = [threading.Thread(target=reissue) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert sorted(results) == ["This certificate was already replaced: reissue its replacement", "reissued"]
+    assert db.session.scalar(select(func.count(Certificate.id))) == 2

@@ -5,12 +5,12 @@ from sqlalchemy import func, select
 
 from app.audit.models import AuditEvent
 from app.cohorts import services
-from app.cohorts.models import Attendance
+from app.cohorts.models import Attendance, Cohort
 from app.extensions import db
 from app.mail.delivery import deliver_pending
 from app.timeutil import utcnow
 from tests.factories import make_cohort, make_live_session, make_user
-from tests.pages import parse
+from tests.pages import form_values, parse
 
 
 def cohort_with(n_people: int, n_sessions: int, admin):
@@ -177,3 +177,13 @@ def test_a_refused_schedule_change_saves_and_audits_nothing(admin_client):
     db.session.expire_all()
     assert (first.opens_on, first.due_on) == before
     assert db.session.query(AuditEvent).filter_by(action="cohort.schedule_changed").count() == 0
+
+
+def test_the_cohort_edit_form_posted_back_unchanged_saves(admin_client):
+    cohort = make_cohort(name="Spring 2027 – cohort A")
+    db.session.commit()
+    page = parse(admin_client.get(f"/cohorts/{cohort.id}/edit"))
+    response = admin_client.post(f"/cohorts/{cohort.id}/edit", data=form_values(page))
+    assert response.status_code == 302, parse(response).select_one(".govuk-error-summary").get_text()
+    assert response.headers["Location"].endswith(f"/cohorts/{cohort.id}")
+    assert db.session.get(Cohort, cohort.id).name == "Spring 2027 – cohort A"
