@@ -5,8 +5,11 @@ from flask_login import current_user
 from sqlalchemy import text
 
 from app import access
+from app.auth.models import Role
+from app.cohorts.sessions import registers_to_take
 from app.main import bp
 from app.extensions import db
+from app.timeutil import utcnow
 
 
 
@@ -14,7 +17,8 @@ from app.extensions import db
 @access.signed_in
 def home():
     """Each role's starting point."""
-    return render_template("main/home.html", roles=current_user.roles)
+    registers = registers_to_take(utcnow(), facilitator=current_user) if current_user.has_role(Role.FACILITATOR) else []
+    return render_template("main/home.html", roles=current_user.roles, registers=registers)
 
 
 @bp.get("/accessibility")
