@@ -55,6 +55,7 @@ def build_world():
         "nomination_id": make_nomination(intake, council, created_by=lead).id,
         "accepted_nomination_id": make_nomination(intake, council, NominationStatus.ACCEPTED, created_by=lead).id,
         "council_id": council.id,
+        "user_id": invitee.id,
         "token": make_token(invitee, "invitation"),
         "reset_token": make_token(people[Role.PARTICIPANT], "reset"),
         "people": people,
