@@ -52,3 +52,11 @@ def test_registers_certificates_and_waiting_nominees_pages_are_accessible(page):
     page.get_by_role("button", name="Resend invitation to Kim Lee").click()
     expect(page.locator("main")).to_contain_text("A new invitation has been sent to kim@adur.gov.uk")
     assert_accessible(page)
+
+    for width in (1280, 390):
+        page.set_viewport_size({"width": width, "height": 900})
+        for url in ("/", f"/cohorts/{cohort.id}", f"/admin/intakes/{cohort.intake_id}", "/admin/certificates/",
+                    "/admin/people/waiting"):
+            page.goto(url)
+            wide = page.evaluate("""w => [...document.querySelectorAll('main *')].filter(e => e.getBoundingClientRect().right > w && !e.closest('.app-table-scroll')).slice(0, 5).map(e => e.tagName + '.' + e.className + ':' + e.textContent.slice(0, 40))""", width)
+            assert page.evaluate("document.documentElement.scrollWidth") <= width, f"{url} is wider than {width} px: {wide}"
