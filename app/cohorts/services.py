@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import func, select
 
@@ -15,7 +15,7 @@ from app.errors import DomainError
 from app.extensions import db
 from app.intakes.models import Nomination, NominationStatus
 from app.mail.services import queue_email
-from app.timeutil import format_datetime, utcnow
+from app.timeutil import format_datetime, to_utc, utcnow
 from app.urls import absolute_url
 
 
@@ -185,6 +185,8 @@ def _email_placement(enrolment: Enrolment) -> None:
         template="cohorts/placed",
         user=user,
         dedupe_key=f"placed:{enrolment.id}:{enrolment.joined_at:%Y%m%d%H%M%S}",
+        # Once the cohort is over, news of a place in it means nothing.
+        expires_at=to_utc(datetime.combine(cohort.end_on + timedelta(days=1), time())),
         context={
             "cohort": cohort, "first": first, "first_when": format_datetime(first.starts_at) if first else None,
             "feed_url": feed_url(user), "timetable": absolute_url("cohorts.timetable"),
