@@ -19,30 +19,6 @@ from app.extensions import db
 from app.forms import ConfirmForm
 
 
-def _filters() -> tuple[str, str]:
-    """The search and state asked for; an unknown state means any."""
-    state = request.args.get("state", "")
-    return request.args.get("q", "").strip()[:200], state if state in listing.STATES else ""
-
-
-@bp.get("/admin/certificates/")
-@access.roles(Role.ADMIN)
-def index():
-    """Every certificate, newest first: search by name, council, cohort or code, filter by state."""
-    query, state = _filters()
-    page = listing.certificates_page(query, state)
-    return render_template("certificates/index.html", page=page, query=query, state=state, states=listing.STATES)
-
-
-@bp.get("/admin/certificates.csv")
-@access.roles(Role.ADMIN)
-def export():
-    """The certificates list as CSV, searched and filtered as on the page, streamed."""
-    statement = listing.certificate_rows(*_filters()).execution_options(yield_per=500)
-    rows = listing.csv_rows(db.session.execute(statement))
-    return csv_stream(file_name("certificates"), listing.CSV_HEADER, rows)
-
-
 @bp.get("/cohorts/<int:cohort_id>/certificates.zip")
 @access.roles(Role.ADMIN, Role.FACILITATOR)
 def cohort_zip(cohort_id):
@@ -119,3 +95,27 @@ def issue(enrolment_id):
             flash(f"Certificate {certificate.code} issued to {enrolment.user.name}")
             return redirect(url_for("certificates.manage", certificate_id=certificate.id))
     return redirect(url_for("cohorts.detail", cohort_id=enrolment.cohort_id))
+
+
+def _filters() -> tuple[str, str]:
+    """The search and state asked for; an unknown state means any."""
+    state = request.args.get("state", "")
+    return request.args.get("q", "").strip()[:200], state if state in listing.STATES else ""
+
+
+@bp.get("/admin/certificates/")
+@access.roles(Role.ADMIN)
+def index():
+    """Every certificate, newest first: search by name, council, cohort or code, filter by state."""
+    query, state = _filters()
+    page = listing.certificates_page(query, state)
+    return render_template("certificates/index.html", page=page, query=query, state=state, states=listing.STATES)
+
+
+@bp.get("/admin/certificates.csv")
+@access.roles(Role.ADMIN)
+def export():
+    """The certificates list as CSV, searched and filtered as on the page, streamed."""
+    statement = listing.certificate_rows(*_filters()).execution_options(yield_per=500)
+    rows = listing.csv_rows(db.session.execute(statement))
+    return csv_stream(file_name("certificates"), listing.CSV_HEADER, rows)

@@ -121,9 +121,10 @@ def sessions_of(cohort: Cohort) -> list[LiveSession]:
     ).all()
 
 
-def registers_to_take(now: datetime, *, cohort: Cohort | None = None, facilitator=None) -> list[LiveSession]:
-    """Sessions that have ended with nobody marked, though someone was in the cohort, oldest
-    first: of one cohort, or of every cohort a facilitator runs. One query."""
+def registers_to_take(now: datetime | None = None, *, cohort: Cohort | None = None, facilitator=None) -> list[LiveSession]:
+    """Sessions that have ended (by `now`, or now) with nobody marked, though someone was in
+    the cohort, oldest first: of one cohort, or of every cohort a facilitator runs. One query."""
+    now = now or utcnow()
     someone_expected = exists().where(
         Enrolment.cohort_id == LiveSession.cohort_id,
         Enrolment.joined_at <= LiveSession.starts_at,

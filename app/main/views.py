@@ -9,7 +9,6 @@ from app.auth.models import Role
 from app.cohorts.sessions import registers_to_take
 from app.main import bp
 from app.extensions import db
-from app.timeutil import utcnow
 
 
 
@@ -17,7 +16,7 @@ from app.timeutil import utcnow
 @access.signed_in
 def home():
     """Each role's starting point."""
-    registers = registers_to_take(utcnow(), facilitator=current_user) if current_user.has_role(Role.FACILITATOR) else []
+    registers = registers_to_take(facilitator=current_user) if current_user.has_role(Role.FACILITATOR) else []
     return render_template("main/home.html", roles=current_user.roles, registers=registers)
 
 
