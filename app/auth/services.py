@@ -201,7 +201,7 @@ def accepted_nominees_without_password(per_page: int = 50):
     statement = (
         select(Nomination, User)
         .join(User, User.id == Nomination.participant_id)
-        .where(Nomination.status == NominationStatus.ACCEPTED, User.password_hash.is_(None))
+        .where(Nomination.status == NominationStatus.ACCEPTED, User.password_hash.is_(None), User.active.is_(True))
         .order_by(User.invited_at, User.name)
     )
     return paginate_rows(statement, per_page=per_page)
