@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import csv
 import io
-from typing import Iterable
+from typing import Iterable, Iterator
 
-from flask import Response
+from flask import Response, stream_with_context
 
 #: A cell starting with one of these is a formula to a spreadsheet.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -30,14 +30,35 @@ def neutralise(value) -> str:
     return text
 
 
-def csv_text(header: list[str], rows: Iterable[Iterable]) -> str:
-    """UTF-8 CSV with a byte-order mark (so Excel reads the encoding) and a header row."""
+def csv_lines(header: list[str], rows: Iterable[Iterable]) -> Iterator[str]:
+    """UTF-8 CSV one line at a time: a byte-order mark (so Excel reads the encoding) and a
+    header row first, then each row with formulas neutralised."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
+    buffer.write("\ufeff")
     writer.writerow(header)
     for row in rows:
         writer.writerow([neutralise(cell) for cell in row])
-    return "\ufeff" + buffer.getvalue()
+        yield buffer.getvalue()
+        buffer.seek(0)
+        buffer.truncate()
+    yield buffer.getvalue()
+
+
+def csv_text(header: list[str], rows: Iterable[Iterable]) -> str:
+    """The whole CSV as text (see `csv_lines`)."""
+    return "".join(csv_lines(header, rows))
+
+
+def csv_stream(filename: str, header: list[str], rows: Iterable[Iterable]) -> Response:
+    """A CSV download sent as it is written, so memory holds one row, not the whole file;
+    `rows` may be a lazy result read from the database as the response goes out."""
+    lines = (line.encode("utf-8") for line in csv_lines(header, rows))
+    return Response(
+        stream_with_context(lines),
+        mimetype="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
 
 
 def csv_response(filename: str, header: list[str], rows: Iterable[Iterable]) -> Response:

@@ -30,6 +30,7 @@ NAV_ITEMS = [
             excludes=("courses.learning", "courses.course_file")),
     NavItem("Cohorts", "cohorts.index", frozenset({Role.ADMIN, Role.FACILITATOR}), prefix="cohorts."),
     NavItem("Marking", "assessments.queue", frozenset({Role.FACILITATOR}), prefix="assessments.mark"),
+    NavItem("Certificates", "certificates.index", frozenset({Role.ADMIN}), prefix="certificates.manage"),
     NavItem("Reports", "reports.overview_page", frozenset({Role.ADMIN}), prefix="reports.intake"),
     NavItem("Nominations", "intakes.lead_index", frozenset({Role.COUNCIL_LEAD}), prefix="intakes.lead_"),
     NavItem("Our people", "reports.our_people", frozenset({Role.COUNCIL_LEAD}), prefix="reports.person"),

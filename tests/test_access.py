@@ -55,6 +55,7 @@ def build_world():
         "nomination_id": make_nomination(intake, council, created_by=lead).id,
         "accepted_nomination_id": make_nomination(intake, council, NominationStatus.ACCEPTED, created_by=lead).id,
         "council_id": council.id,
+        "user_id": invitee.id,
         "token": make_token(invitee, "invitation"),
         "reset_token": make_token(people[Role.PARTICIPANT], "reset"),
         "people": people,
@@ -157,6 +158,7 @@ def test_every_route_answers_each_role_as_declared(app, login, persona):
         if allowed and method == "POST":
             continue  # allowed POSTs act; their own tests cover them
         response = client.open(url, method=method)
+        response.close()  # ends a streamed download the walk does not read
         where = f"{method} {url} as {persona or 'anonymous'}"
         if allowed:
             assert response.status_code < 400, f"{where} gave {response.status_code}"

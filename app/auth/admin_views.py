@@ -1,4 +1,5 @@
-"""The programme team's pages of people: the list and invitations."""
+"""The programme team's pages of people: the list, invitations, and accepted nominees who
+have not yet set a password."""
 
 from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
@@ -7,12 +8,12 @@ from app import access
 from app.auth import bp
 from app.auth import services
 from app.auth.forms import InviteForm
-from app.auth.models import Role
+from app.auth.models import Role, User
 from app.councils.models import Council
 from app import form_tokens
 from app.extensions import db
 from app.errors import show_error
-
+from app.forms import ConfirmForm
 
 
 @bp.route("/admin/people")
@@ -21,7 +22,7 @@ def people():
     """Everyone with an account, searchable."""
     query = request.args.get("q", "").strip()
     page = services.people_page(query)
-    return render_template("auth/people.html", page=page, query=query)
+    return render_template("auth/people.html", page=page, query=query, confirm=ConfirmForm())
 
 
 @bp.route("/admin/people/invite", methods=["GET", "POST"])
@@ -56,3 +57,29 @@ def invite():
             flash(message)
             return redirect(location)
     return render_template("auth/invite.html", form=form)
+
+
+@bp.get("/admin/people/waiting")
+@access.roles(Role.ADMIN)
+def people_waiting():
+    """Accepted nominees who have not set a password yet, the longest waiting first."""
+    page = services.accepted_nominees_without_password()
+    return render_template("auth/people_waiting.html", page=page, confirm=ConfirmForm())
+
+
+@bp.post("/admin/people/<id:user_id>/invitation")
+@access.roles(Role.ADMIN)
+def resend_invitation(user_id):
+    """Send someone a new invitation; the link sent before stops working."""
+    user = db.get_or_404(User, user_id)
+    if ConfirmForm().validate_on_submit():
+        try:
+            services.resend_invitation(user, actor=current_user)
+        except services.AccountError as error:
+            db.session.rollback()
+            flash(str(error), "info")
+        else:
+            db.session.commit()
+            flash(f"A new invitation has been sent to {user.email}. The link sent before no longer works.")
+    back = "auth.people_waiting" if request.form.get("back") == "waiting" else "auth.people"
+    return redirect(url_for(back))

@@ -18,7 +18,9 @@ from app.auth.models import COUNCIL_ROLES, PasswordResetRequest, Role, RoleGrant
 from app.councils.models import Council
 from app.errors import DomainError
 from app.extensions import db
+from app.intakes.models import Nomination, NominationStatus
 from app.mail.services import queue_email
+from app.paging import paginate_rows
 from app.timeutil import utcnow
 from app.urls import absolute_url
 
@@ -105,8 +107,9 @@ def _serializer(purpose: str) -> URLSafeTimedSerializer:
 
 
 def _fingerprint(user: User) -> str:
-    """Changes when the password does, so a used link stops working: single use."""
-    return sha256((user.password_hash or "unset").encode()).hexdigest()[:16]
+    """Changes when the password does, so a used link stops working (single use), and when
+    an invitation is sent again, so only the newest invitation works."""
+    return sha256(f"{user.password_hash or 'unset'}|{user.invited_at}".encode()).hexdigest()[:16]
 
 
 def make_token(user: User, purpose: str) -> str:
@@ -190,6 +193,28 @@ def send_invitation(user: User, actor: User | None = None) -> None:
         user=user,
         context={"link": link, "inviter": actor, "days": current_app.config["INVITATION_MAX_AGE_DAYS"]},
     )
+
+
+def resend_invitation(user: User, *, actor: User) -> None:
+    """Send a new set-password link; the one sent before stops working."""
+    if user.has_accepted_invitation:
+        raise AccountError(f"{user.name} has already set a password", field="user")
+    if not user.active:
+        raise AccountError(f"{user.name}'s account is switched off", field="user")
+    send_invitation(user, actor)
+    record(actor, "user.invitation_resent", user, {"email": user.email})
+
+
+def accepted_nominees_without_password(per_page: int = 50):
+    """One page of (nomination, person): nominees accepted for a place who have not yet set
+    a password, the longest waiting first."""
+    statement = (
+        select(Nomination, User)
+        .join(User, User.id == Nomination.participant_id)
+        .where(Nomination.status == NominationStatus.ACCEPTED, User.password_hash.is_(None), User.active.is_(True))
+        .order_by(User.invited_at, User.name)
+    )
+    return paginate_rows(statement, per_page=per_page)
 
 
 def request_password_reset(email: str) -> None:

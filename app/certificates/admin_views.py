@@ -1,19 +1,20 @@
-"""Certificates for the programme team and facilitators: a cohort's ZIP, revoke, reissue, issue now."""
+"""Certificates for the programme team and facilitators: every certificate in one list (and
+as CSV), a cohort's ZIP, revoke, reissue, issue now."""
 
 from __future__ import annotations
 
-from flask import Response, flash, redirect, render_template, stream_with_context, url_for
+from flask import Response, flash, redirect, render_template, request, stream_with_context, url_for
 from flask_login import current_user
 
-from app import access
+from app import access, form_tokens
 from app.auth.models import Role
-from app.certificates import bp, services
+from app.certificates import bp, listing, services
 from app.certificates.forms import ReissueForm, RevokeForm
 from app.certificates.models import Certificate
 from app.cohorts.loading import load_cohort
 from app.cohorts.models import Enrolment
 from app.errors import show_error
-from app import form_tokens
+from app.exports import csv_stream, file_name
 from app.extensions import db
 from app.forms import ConfirmForm
 
@@ -99,3 +100,27 @@ def issue(enrolment_id):
             flash(f"Certificate {certificate.code} issued to {enrolment.user.name}")
             return redirect(url_for("certificates.manage", certificate_id=certificate.id))
     return redirect(url_for("cohorts.detail", cohort_id=enrolment.cohort_id))
+
+
+def _filters() -> tuple[str, str]:
+    """The search and state asked for; an unknown state means any."""
+    state = request.args.get("state", "")
+    return request.args.get("q", "").strip()[:200], state if state in listing.STATES else ""
+
+
+@bp.get("/admin/certificates/")
+@access.roles(Role.ADMIN)
+def index():
+    """Every certificate, newest first: search by name, council, cohort or code, filter by state."""
+    query, state = _filters()
+    page = listing.certificates_page(query, state)
+    return render_template("certificates/index.html", page=page, query=query, state=state, states=listing.STATES)
+
+
+@bp.get("/admin/certificates.csv")
+@access.roles(Role.ADMIN)
+def export():
+    """The certificates list as CSV, searched and filtered as on the page, streamed."""
+    statement = listing.certificate_rows(*_filters()).execution_options(yield_per=500)
+    rows = listing.csv_rows(db.session.execute(statement))
+    return csv_stream(file_name("certificates"), listing.CSV_HEADER, rows)

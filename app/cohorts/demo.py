@@ -1,8 +1,11 @@
-"""Demonstration cohorts: one finished (with a certificate), one running now.
+"""Demonstration cohorts: one finished (with a certificate reissued under a corrected name),
+one running now.
 
 Dates are relative to today, so the demo always shows a cohort mid-way: past sessions with
-registers taken (one not yet), future ones in the timetable, and someone below the
-attendance threshold. Idempotent: a cohort that exists is left alone.
+registers taken (the latest still to take), future ones in the timetable, and someone below
+the attendance threshold. Ravi Sharma was accepted for the running cohort's intake but has
+not set a password yet, so the programme team can resend his invitation and place him.
+Idempotent: a cohort or person that exists is left alone.
 """
 
 from __future__ import annotations
@@ -12,8 +15,8 @@ from datetime import date, datetime, time, timedelta
 from sqlalchemy import select
 
 from app.auth.models import Role, RoleGrant, User
-from app.auth.services import set_password
-from app.certificates.services import issue_certificate
+from app.auth.services import invite_user, set_password
+from app.certificates.services import issue_certificate, reissue
 from app.cohorts.attendance import record_register
 from app.cohorts.models import Cohort, LiveSession
 from app.cohorts.services import create_cohort, enrol, enrolments_of
@@ -39,6 +42,8 @@ RUNNING = [
     ("Ellen Ward", "ellen.ward@leeds.example.gov.uk", "E08000035"),
 ]
 FINISHED = [("Aisha Khan", "aisha.khan@worthing.example.gov.uk", "E07000229")]
+#: Accepted for the running cohort's intake; invited, but no password set yet.
+NOT_SIGNED_UP = ("Ravi Sharma", "ravi.sharma@worthing.example.gov.uk", "E07000229")
 
 
 def _today() -> date:
@@ -114,6 +119,16 @@ def _sessions(cohort: Cohort, count: int) -> list[LiveSession]:
     return sessions
 
 
+def _not_signed_up(intake: Intake, admin: User) -> None:
+    """An accepted nominee who was invited but has not set a password."""
+    name, email, gss_code = NOT_SIGNED_UP
+    if db.session.scalar(select(User.id).where(User.email == email)) is not None:
+        return
+    council = db.session.scalar(select(Council).where(Council.gss_code == gss_code))
+    person = invite_user(actor=admin, email=email, name=name, roles={Role.PARTICIPANT}, council=council)
+    _accepted(intake, person, admin)
+
+
 def load_cohorts() -> None:
     """The finished and the running demo cohort (needs the course imported)."""
     course = digital_leadership_course()
@@ -129,13 +144,15 @@ def load_cohorts() -> None:
     if finished is not None:
         _sessions(finished, 3)
         (aisha,) = enrolments_of(finished)
-        issue_certificate(aisha, actor=admin)  # the programme team issued it when she finished
+        certificate = issue_certificate(aisha, actor=admin)  # the programme team issued it when she finished
+        reissue(certificate, actor=admin, name="Aisha Begum Khan")  # she asked for her full name
 
     running_start = today - timedelta(days=18)
     participant = db.session.scalar(select(User).where(User.email == PARTICIPANT))
     people = [participant] + [_person(*p) for p in RUNNING]
-    running = _cohort("Autumn 2026 – cohort A", _intake("Autumn 2026 intake", 40, running_start), running_start,
-                      people, admin, facilitator)
+    autumn = _intake("Autumn 2026 intake", 40, running_start)
+    running = _cohort("Autumn 2026 – cohort A", autumn, running_start, people, admin, facilitator)
+    _not_signed_up(autumn, admin)
     if running is None:
         return
     sessions = _sessions(running, 8)

@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import func, select
 
 from app.audit.services import record
 from app.auth.models import Role, User
-from app.cohorts.models import Cohort, Enrolment, EnrolmentStatus, ModuleSchedule, cohort_facilitator
+from app.cohorts.calendar import feed_url
+from app.cohorts.models import Cohort, Enrolment, EnrolmentStatus, LiveSession, ModuleSchedule, cohort_facilitator
 from app.courses.models import CourseVersion
 from app.errors import DomainError
 from app.extensions import db
 from app.intakes.models import Nomination, NominationStatus
-from app.timeutil import utcnow
+from app.mail.services import queue_email
+from app.timeutil import format_datetime, to_utc, utcnow
+from app.urls import absolute_url
 
 
 class CohortError(DomainError):
@@ -61,9 +64,9 @@ def create_cohort(*, actor, intake, name: str, capacity: int, start_on: date, en
 
 def update_cohort(cohort: Cohort, *, actor, name: str, capacity: int, start_on: date, end_on: date, facilitators) -> None:
     _check_dates(start_on, end_on)
-    if capacity < active_count(cohort):
+    if capacity < placed_count(cohort):
         raise CohortError(
-            f"The cohort already has {active_count(cohort)} participants: the capacity cannot be less",
+            f"The cohort already has {placed_count(cohort)} participants: the capacity cannot be less",
             field="capacity",
         )
     changes = {}
@@ -99,6 +102,23 @@ def cohorts_for(user):
     return statement
 
 
+def cohorts_of_intake(intake) -> list[Cohort]:
+    """The intake's cohorts, the earliest first."""
+    return db.session.scalars(
+        select(Cohort).where(Cohort.intake_id == intake.id).order_by(Cohort.start_on, Cohort.name)
+    ).all()
+
+
+def placed_counts(cohorts) -> dict[int, int]:
+    """How many places are taken in each cohort, by cohort id: one query."""
+    counts = db.session.execute(
+        select(Enrolment.cohort_id, func.count(Enrolment.id))
+        .where(Enrolment.cohort_id.in_([c.id for c in cohorts]), Enrolment.is_placed)
+        .group_by(Enrolment.cohort_id)
+    ).all()
+    return {cohort.id: 0 for cohort in cohorts} | dict(counts)
+
+
 def has_place(user, cohort: Cohort) -> bool:
     """Whether `user` holds a place (active or completed) in `cohort`."""
     return db.session.scalar(
@@ -113,11 +133,10 @@ def may_run(user, cohort: Cohort) -> bool:
 # Enrolment ----------------------------------------------------------------------------------
 
 
-def active_count(cohort: Cohort) -> int:
+def placed_count(cohort: Cohort) -> int:
+    """How many of the cohort's places are taken: by people learning now or finished."""
     return db.session.scalar(
-        select(func.count(Enrolment.id)).where(
-            Enrolment.cohort_id == cohort.id, Enrolment.status == EnrolmentStatus.ACTIVE
-        )
+        select(func.count(Enrolment.id)).where(Enrolment.cohort_id == cohort.id, Enrolment.is_placed)
     )
 
 
@@ -133,9 +152,9 @@ def enrol(cohort: Cohort, user, *, actor, nomination=None, now: datetime | None 
     existing = db.session.scalar(
         select(Enrolment).where(Enrolment.cohort_id == cohort.id, Enrolment.user_id == user.id)
     )
-    if existing is not None and existing.is_active:
+    if existing is not None and existing.is_placed:
         raise CohortError(f"{user.name} is already in {cohort.name}", field="participants")
-    if active_count(cohort) >= cohort.capacity:
+    if placed_count(cohort) >= cohort.capacity:
         raise CohortError(
             f"{cohort.name} is full: all {cohort.capacity} places are taken", field="participants"
         )
@@ -147,13 +166,38 @@ def enrol(cohort: Cohort, user, *, actor, nomination=None, now: datetime | None 
     db.session.add(enrolment)
     db.session.flush()
     record(actor, "enrolment.created", enrolment, {"cohort": cohort.name, "participant": user.email})
+    _email_placement(enrolment)
     return enrolment
+
+
+def _email_placement(enrolment: Enrolment) -> None:
+    """Tell the participant their cohort's dates, its first session and their calendar feed."""
+    cohort, user = enrolment.cohort, enrolment.user
+    first = db.session.scalar(
+        select(LiveSession).where(
+            LiveSession.cohort_id == cohort.id, LiveSession.cancelled_at.is_(None),
+            LiveSession.starts_at >= enrolment.joined_at,
+        ).order_by(LiveSession.starts_at).limit(1)
+    )
+    queue_email(
+        to=user.email,
+        kind="cohort_placement",
+        template="cohorts/placed",
+        user=user,
+        dedupe_key=f"placed:{enrolment.id}:{enrolment.joined_at:%Y%m%d%H%M%S}",
+        # Once the cohort is over, news of a place in it means nothing.
+        expires_at=to_utc(datetime.combine(cohort.end_on + timedelta(days=1), time())),
+        context={
+            "cohort": cohort, "first": first, "first_when": format_datetime(first.starts_at) if first else None,
+            "feed_url": feed_url(user), "timetable": absolute_url("cohorts.timetable"),
+        },
+    )
 
 
 def enrol_nominees(cohort: Cohort, nominations, *, actor) -> list[Enrolment]:
     """Enrol accepted nominees, all or none: never past the cohort's capacity."""
     _lock(cohort)
-    left = cohort.capacity - active_count(cohort)
+    left = cohort.capacity - placed_count(cohort)
     if len(nominations) > left:
         raise CohortError(
             f"You chose {len(nominations)} people but {cohort.name} has {left} of its "

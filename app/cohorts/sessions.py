@@ -5,12 +5,12 @@ from __future__ import annotations
 from datetime import datetime
 from urllib.parse import urlsplit
 
-from sqlalchemy import select
+from sqlalchemy import exists, or_, select
 
 from app.audit.services import record
 from app.auth.models import User
 from app.cohorts.calendar import session_ics_attachment
-from app.cohorts.models import Cohort, Enrolment, EnrolmentStatus, LiveSession
+from app.cohorts.models import Attendance, Cohort, Enrolment, EnrolmentStatus, LiveSession, cohort_facilitator
 from app.cohorts.services import CohortError
 from app.extensions import db
 from app.mail.services import queue_email
@@ -119,3 +119,26 @@ def sessions_of(cohort: Cohort) -> list[LiveSession]:
     return db.session.scalars(
         select(LiveSession).where(LiveSession.cohort_id == cohort.id).order_by(LiveSession.starts_at)
     ).all()
+
+
+def registers_to_take(now: datetime | None = None, *, cohort: Cohort | None = None, facilitator=None) -> list[LiveSession]:
+    """Sessions that have ended (by `now`, or now) with nobody marked, though someone was in
+    the cohort, oldest first: of one cohort, or of every cohort a facilitator runs. One query."""
+    now = now or utcnow()
+    someone_expected = exists().where(
+        Enrolment.cohort_id == LiveSession.cohort_id,
+        Enrolment.joined_at <= LiveSession.starts_at,
+        or_(Enrolment.left_at.is_(None), Enrolment.left_at > LiveSession.starts_at),
+    )
+    statement = select(LiveSession).where(
+        LiveSession.cancelled_at.is_(None),
+        LiveSession.ends_at <= now,
+        ~exists().where(Attendance.session_id == LiveSession.id),
+        someone_expected,
+    )
+    if cohort is not None:
+        statement = statement.where(LiveSession.cohort_id == cohort.id)
+    if facilitator is not None:
+        runs = select(cohort_facilitator.c.cohort_id).where(cohort_facilitator.c.user_id == facilitator.id)
+        statement = statement.where(LiveSession.cohort_id.in_(runs))
+    return db.session.scalars(statement.order_by(LiveSession.starts_at)).all()

@@ -97,10 +97,12 @@ def detail(cohort_id):
     cohort = load_cohort(cohort_id)
     enrolments = services.enrolments_of(cohort, include_left=True)
     certificates = {c.enrolment_id: c for c in valid_certificates_of(cohort)}
+    now = utcnow()
     return render_template(
         "cohorts/detail.html", cohort=cohort, enrolments=enrolments, sessions=sessions_of(cohort),
-        active=services.active_count(cohort), certificates=certificates,
+        placed=sum(1 for e in enrolments if e.is_placed), certificates=certificates,
         completions=completions_for([e for e in enrolments if e.is_active]), confirm=ConfirmForm(),
+        now=now, to_take=sessions.registers_to_take(now, cohort=cohort),
     )
 
 
@@ -148,7 +150,7 @@ def enrol(cohort_id):
             return redirect(url_for("cohorts.detail", cohort_id=cohort.id))
     return render_template(
         "cohorts/enrol.html", form=form, cohort=cohort, nominations=nominations,
-        places_left=cohort.capacity - services.active_count(cohort),
+        places_left=cohort.capacity - services.placed_count(cohort),
     )
 
 

@@ -8,6 +8,7 @@ from flask_login import current_user
 
 from app import access
 from app.auth.models import Role
+from app.cohorts.services import cohorts_of_intake, placed_counts
 from app.councils.models import Council
 from app.errors import DomainError, show_error
 from app.exports import csv_response, file_name
@@ -112,12 +113,15 @@ def _render_detail(intake: Intake, places_form=None, window_form=None, status: i
     """The intake page; a form passed in with errors is shown with them."""
     places_form = places_form or _places_form(formdata=None)
     window_form = window_form or WindowForm(formdata=None)
+    cohorts = cohorts_of_intake(intake)
     page = render_template(
         "intakes/detail.html",
         intake=intake,
         now=utcnow(),
         used=services.places_used(intake),
         used_by_council=services.used_by_council(intake),
+        cohorts=cohorts,
+        cohort_places=placed_counts(cohorts),
         places_form=places_form,
         window_form=window_form,
         remove_form=ConfirmForm(formdata=None),

@@ -15,6 +15,7 @@ from sqlalchemy import select
 from app.audit.services import record
 from app.auth.models import Role, RoleGrant, User
 from app.auth.services import find_user_by_email, grant_role, invite_user, send_invitation
+from app.cohorts.services import cohorts_of_intake
 from app.extensions import db
 from app.intakes.models import Nomination, NominationStatus
 from app.intakes.nominations import clear_substitution, substitutions_closed
@@ -247,6 +248,7 @@ def _email_nominee(nomination: Nomination, decision: Decision) -> None:
             "nomination": nomination,
             "decision": decision.value,
             "sign_in": absolute_url("auth.login"),
+            "cohorts": cohorts_of_intake(nomination.intake) if decision is Decision.ACCEPT else [],
         },
         dedupe_key=f"nomination-{decision.value}:{nomination.id}:nominee",
     )

@@ -5,6 +5,8 @@ from flask_login import current_user
 from sqlalchemy import text
 
 from app import access
+from app.auth.models import Role
+from app.cohorts.sessions import registers_to_take
 from app.main import bp
 from app.extensions import db, limiter
 
@@ -13,7 +15,8 @@ from app.extensions import db, limiter
 @access.signed_in
 def home():
     """Each role's starting point."""
-    return render_template("main/home.html", roles=current_user.roles)
+    registers = registers_to_take(facilitator=current_user) if current_user.has_role(Role.FACILITATOR) else []
+    return render_template("main/home.html", roles=current_user.roles, registers=registers)
 
 
 @bp.get("/accessibility")

@@ -86,6 +86,8 @@ def test_a_certificate_is_emailed_to_the_participant_as_a_pdf(admin, smtp):
     from app.mail.delivery import deliver_pending
 
     enrolment = enrolled(admin)
+    deliver_pending()
+    smtp.messages.clear()  # the email telling them of their place
     certificate = services.issue_certificate(enrolment)
     db.session.commit()
     deliver_pending()

@@ -92,7 +92,7 @@ def test_navigation_depends_on_the_role(login):
     admin_nav = BeautifulSoup(login(make_user("admin")).get("/").data, "html.parser")
     participant_nav = BeautifulSoup(login(make_user("participant")).get("/").data, "html.parser")
     links = lambda page: [a.get_text(strip=True) for a in page.select(".govuk-service-navigation__link")]  # noqa: E731
-    assert links(admin_nav) == ["Home", "Councils", "People", "Intakes", "Nominations", "Courses", "Cohorts", "Reports"]
+    assert links(admin_nav) == ["Home", "Councils", "People", "Intakes", "Nominations", "Courses", "Cohorts", "Certificates", "Reports"]
     assert links(participant_nav) == ["Home", "Learning", "Timetable", "Progress"]
 
 
