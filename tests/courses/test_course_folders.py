@@ -69,7 +69,7 @@ def test_every_problem_in_the_broken_course_is_reported_with_file_and_line_in_on
         "broken-course/01-first/module.yaml:8: the lesson file 02-gone.md does not exist in this module's folder",
         "broken-course/01-first/module.yaml:9: lesson 01-here.md is listed twice (also on line 7)",
         'broken-course/01-first/quiz.yaml:2: "pass_mark" must be from 0 to 100, not 120',
-        'broken-course/01-first/quiz.yaml:3: "attempts" must be 1 or more, not 0',
+        'broken-course/01-first/quiz.yaml:3: "attempts" must be from 1 to 100, not 0',
         'broken-course/01-first/quiz.yaml:12: the correct answer "d" is not one of the options (a, b, c)',
         'broken-course/01-first/quiz.yaml:14: the question id "q-one" is used twice (also on line 5)',
         "broken-course/01-first/quiz.yaml:18: a question needs from 3 to 5 options, not 2",
