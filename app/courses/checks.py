@@ -107,8 +107,23 @@ def _encodes(value: str) -> bool:
     return True
 
 
+def _readable(construct):
+    """A constructor whose ValueError (a 5,000-digit number, 30 February) is a YAML error
+    with the value's line."""
+
+    def construct_or_refuse(loader: _LineLoader, node):
+        try:
+            return construct(loader, node)
+        except ValueError as error:
+            raise yaml.constructor.ConstructorError(None, None, str(error).split(":")[0], node.start_mark) from None
+
+    return construct_or_refuse
+
+
 _LineLoader.add_constructor("tag:yaml.org,2002:map", _construct_mapping)
 _LineLoader.add_constructor("tag:yaml.org,2002:str", _construct_text)
+_LineLoader.add_constructor("tag:yaml.org,2002:int", _readable(yaml.SafeLoader.construct_yaml_int))
+_LineLoader.add_constructor("tag:yaml.org,2002:timestamp", _readable(yaml.SafeLoader.construct_yaml_timestamp))
 _LineLoader.add_constructor("tag:yaml.org,2002:seq", _construct_sequence)
 
 

@@ -60,6 +60,12 @@ def test_a_register_saved_by_excel_as_csv_utf8_imports(admin_client):
     assert db.session.scalar(select(Council.name)) == "Crème Brûlée Council"
 
 
+def test_a_register_with_lines_ending_in_a_carriage_return_alone_imports(admin_client):
+    text = "name,gss_code,kind,signed_on\rAdur District Council,E07000223,District,\rArun,E07000224,District,\r"
+    assert upload(admin_client, text).status_code == 302
+    assert db.session.scalar(select(func.count(Council.id))) == 2
+
+
 def test_a_file_that_is_not_csv_is_refused(admin_client):
     page = parse(upload(admin_client, "hello", name="register.xlsx"))
     assert "The selected file must be a CSV" in page.select_one("#file-error").get_text()
