@@ -108,20 +108,26 @@ def _quoted(value: str) -> str:
     return f"'{value}'"
 
 
-def _row_problems(values: dict[str, str], line: int, first_line_of: dict[str, int]) -> tuple[CouncilRow | None, list[str]]:
-    """One row as a council, or None and what is wrong with it."""
+def _read_row(
+    cells: list[str], columns: list[int], line: int, first_line_of: dict[str, int]
+) -> tuple[CouncilRow | None, list[str]]:
+    """One row as a council, or None and what is wrong with it.
+
+    `columns` are the places of the REQUIRED_COLUMNS in the row; `first_line_of` is where
+    each GSS code was first seen.
+    """
     problems = []
-    name = values.get("name", "")
-    code = values.get("gss_code", "").upper()
-    kind_text = values.get("kind", "")
-    signed_text = values.get("signed_on", "")
+    name, code_text, kind_text, signed_text = (
+        cells[place].strip() if place < len(cells) else "" for place in columns
+    )
+    code = code_text.upper()
     if not name:
         problems.append("the council name is missing")
     elif len(name) > NAME_LENGTH:
         problems.append(f"the council name is longer than {NAME_LENGTH} characters")
     if not GSS_CODE.match(code):
         problems.append(
-            f"{_quoted(values.get('gss_code', ''))} is not a GSS code (a letter E, W, S or N and 8 digits, like E07000223)"
+            f"{_quoted(code_text)} is not a GSS code (a letter E, W, S or N and 8 digits, like E07000223)"
         )
     elif code in first_line_of:
         problems.append(f"GSS code {code} is also on line {first_line_of[code]}")
@@ -151,6 +157,7 @@ def parse_councils_csv(text: str) -> tuple[list[CouncilRow], list[RowProblem]]:
     missing = [c for c in REQUIRED_COLUMNS if c not in headers]
     if missing:
         return [], [RowProblem(1, f"the header row is missing the column(s): {', '.join(missing)}")]
+    columns = [headers.index(column) for column in REQUIRED_COLUMNS]
     rows: list[CouncilRow] = []
     problems: list[RowProblem] = []
     first_line_of: dict[str, int] = {}
@@ -164,8 +171,7 @@ def parse_councils_csv(text: str) -> tuple[list[CouncilRow], list[RowProblem]]:
             break
         if not cells:
             continue
-        values = {header: cell.strip() for header, cell in zip(headers, cells)}
-        row, row_problems = _row_problems(values, reader.line_num, first_line_of)
+        row, row_problems = _read_row(cells, columns, reader.line_num, first_line_of)
         if row is None:
             problems.extend(RowProblem(reader.line_num, p) for p in row_problems)
         else:
