@@ -120,3 +120,10 @@ def test_a_register_of_more_councils_than_postgresql_takes_parameters_imports():
     assert (report.created, report.updated, report.problems) == (69_999, 1, [])
     assert councils_count() == 70_000
     assert db.session.scalar(select(Council.name).where(Council.gss_code == "E00069999")) == "Council 69999"
+
+
+def test_a_gss_code_with_digits_from_another_script_is_refused():
+    report = import_councils("name,gss_code,kind,signed_on\nAdur,E٠٧٠٠٠٢٢٣,District,\n".encode())
+    assert [str(p) for p in report.problems] == [
+        "Line 2: 'E٠٧٠٠٠٢٢٣' is not a GSS code (a letter E, W, S or N and 8 digits, like E07000223)"
+    ]
