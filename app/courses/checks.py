@@ -20,6 +20,8 @@ SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 SLUG_HINT = "lowercase letters, digits and single hyphens, like leading-change"
 #: What `FileCheck.load_yaml` returns for a file that is not YAML (its problem is recorded).
 MALFORMED = object()
+#: What YAML escapes (\0, \ud800) can put in text, and no database can store.
+UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
 #: Unknown keys reported one by one in a mapping; the rest are counted in one problem.
 UNKNOWN_KEYS_LISTED = 10
 
@@ -94,17 +96,9 @@ def _construct_sequence(loader: _LineLoader, node) -> Sequence:
 
 def _construct_text(loader: _LineLoader, node) -> str:
     value = loader.construct_yaml_str(node)
-    if "\x00" in value or not value.isascii() and not _encodes(value):
+    if UNSTORABLE.search(value):
         loader.unstorable.append(loader.line_of(node))
     return value
-
-
-def _encodes(value: str) -> bool:
-    try:
-        value.encode("utf-8")
-    except UnicodeEncodeError:
-        return False
-    return True
 
 
 def _readable(construct):
@@ -115,7 +109,8 @@ def _readable(construct):
         try:
             return construct(loader, node)
         except ValueError as error:
-            raise yaml.constructor.ConstructorError(None, None, str(error).split(":")[0], node.start_mark) from None
+            message = str(error).split(":")[0]
+            raise yaml.constructor.ConstructorError(None, None, message, node.start_mark) from None
 
     return construct_or_refuse
 
@@ -123,7 +118,9 @@ def _readable(construct):
 _LineLoader.add_constructor("tag:yaml.org,2002:map", _construct_mapping)
 _LineLoader.add_constructor("tag:yaml.org,2002:str", _construct_text)
 _LineLoader.add_constructor("tag:yaml.org,2002:int", _readable(yaml.SafeLoader.construct_yaml_int))
-_LineLoader.add_constructor("tag:yaml.org,2002:timestamp", _readable(yaml.SafeLoader.construct_yaml_timestamp))
+_LineLoader.add_constructor(
+    "tag:yaml.org,2002:timestamp", _readable(yaml.SafeLoader.construct_yaml_timestamp)
+)
 _LineLoader.add_constructor("tag:yaml.org,2002:seq", _construct_sequence)
 
 
@@ -168,7 +165,7 @@ class FileCheck:
         for line, key, first in loader.duplicates:
             self.add(line, f'"{key}" is given twice (also on line {first})')
         for line in loader.unstorable:
-            self.add(line, "this text has a NUL or an unpaired surrogate character in it, which cannot be stored")
+            self.add(line, "this text has a NUL or an unpaired surrogate in it, which cannot be stored")
         return value
 
     def mapping(self, value: Any, line: int, what: str) -> Mapping | None:

@@ -101,8 +101,7 @@ class _CourseReader:
         return FileCheck(f"{self.folder.name}/{relative}", self.problems)
 
     def read_text(self, relative: str, check: FileCheck) -> str | None:
-        """The file's text; None, with a problem, for a link out of the course, a file too
-        big or one that is not UTF-8 text."""
+        """The file's text, or None with a problem: a link out of the course, too big, not UTF-8."""
         path = self.folder / relative
         if not path.resolve().is_relative_to(self.folder.resolve()):
             check.add(1, "this file is a link to a file outside the course folder")
@@ -298,7 +297,7 @@ class _CourseReader:
                 continue
             slug = match.group(1)
             if len(slug) > SLUG_LENGTH:
-                check.add(line, f"the assessment file name must be {SLUG_LENGTH} characters or fewer, before .{match.group(2)}")
+                check.add(line, f"the assessment file name must be {SLUG_LENGTH} characters or fewer, before the dot")
             elif slug in first_line:
                 check.add(
                     line, f'the assessment name "{slug}" is used twice (also on line {first_line[slug]})'
@@ -337,7 +336,7 @@ class _CourseReader:
         if path in self.images:
             return path
         if len(path) > PATH_LENGTH:
-            check.add(line, f'the image "{src}" must have a path in the course of {PATH_LENGTH} characters or fewer')
+            check.add(line, f'the image "{src}" must have a path of {PATH_LENGTH} characters or fewer')
             return None
         if not all(PATH_SEGMENT.match(part) for part in path.split("/")):
             check.add(

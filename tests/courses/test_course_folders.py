@@ -353,13 +353,13 @@ LONG_TITLE = "A" * 201
             LESSON,
             "title: What a user need is",
             'title: "What a user\\0 need is"',
-            f"{LESSON}:2: this text has a NUL or an unpaired surrogate character in it, which cannot be stored",
+            f"{LESSON}:2: this text has a NUL or an unpaired surrogate in it, which cannot be stored",
         ),
         (
             QUIZ,
             "title: User needs - check your understanding",
             'title: "User needs \\ud800"',
-            f"{QUIZ}:1: this text has a NUL or an unpaired surrogate character in it, which cannot be stored",
+            f"{QUIZ}:1: this text has a NUL or an unpaired surrogate in it, which cannot be stored",
         ),
         (LESSON, "A user need is", "A user\0 need is", f"{LESSON}:8: the file has a NUL character in it"),
         (
