@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import NoReturn
 
 import click
 from flask.cli import AppGroup
@@ -18,7 +19,8 @@ from app.extensions import db
 councils = AppGroup("councils", help="The councils register.")
 
 
-def _fail(message: str) -> None:
+def _fail(message: str) -> NoReturn:
+    """Undo the import, say why in one line and stop with exit code 1."""
     db.session.rollback()
     click.echo(message, err=True)
     sys.exit(1)
