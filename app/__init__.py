@@ -178,8 +178,10 @@ def register_security_headers(app: Flask) -> None:
         if app.config["HSTS"]:
             response.headers["Strict-Transport-Security"] = "max-age=31536000; includeSubDomains"
         # Nothing shown to a signed-in person (pages, CSV exports) stays in a browser's or
-        # proxy's cache for the next person at that computer.
-        if request.endpoint not in access.UNDECLARED_OK and current_user.is_authenticated:
+        # proxy's cache for the next person at that computer; a view that chose private caching
+        # for something shared by everyone on a course (a lesson's image) keeps it.
+        if (request.endpoint not in access.UNDECLARED_OK and current_user.is_authenticated
+                and not response.cache_control.private):
             response.headers["Cache-Control"] = "no-store"
         return response
 

@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
-
 import click
 from flask import Flask, current_app
 from flask.cli import AppGroup
 
 from app.auth.models import Role, RoleGrant, User
 from app.auth.services import AccountError, find_user_by_email, normalise_email, send_requested_resets, set_password
-from app.councils.services import import_councils as run_import
+from app.councils.cli import councils
 from app.courses.cli import courses
 from app.demo import DEMO_PASSWORD, load
 from app.extensions import db
@@ -21,7 +18,6 @@ from app.reminders.services import plan_reminders
 from app.timeutil import utcnow
 
 users = AppGroup("users", help="Manage accounts.")
-councils = AppGroup("councils", help="The councils register.")
 demo = AppGroup("demo", help="Demonstration data.")
 mail = AppGroup("mail", help="The email outbox.")
 scheduler = AppGroup("scheduler", help="Scheduled jobs.")
@@ -43,23 +39,6 @@ def create_admin(email: str, name: str, password: str) -> None:
     db.session.add(user)
     db.session.commit()
     click.echo(f"Created admin {user.email}")
-
-
-@councils.command("import")
-@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-def import_councils(path: Path) -> None:
-    """Import the signatories register from a CSV file (all rows or none)."""
-    report = run_import(path.read_text(encoding="utf-8-sig"))
-    if not report.ok:
-        db.session.rollback()
-        for problem in report.problems:
-            click.echo(f"{path}: {problem}", err=True)
-        click.echo("Nothing was imported.", err=True)
-        sys.exit(1)
-    db.session.commit()
-    click.echo(
-        f"{report.created} added, {report.updated} updated, {report.unchanged} unchanged"
-    )
 
 
 @demo.command("load")

@@ -51,7 +51,7 @@ def _person(role: Role, email: str, name: str, gss_code: str | None) -> User:
 
 def load() -> list[tuple[str, str]]:
     """Load the demo data; returns (role, email) for each demo login."""
-    report = import_councils(SAMPLE_REGISTER.read_text(encoding="utf-8"))
+    report = import_councils(SAMPLE_REGISTER.read_bytes())
     if not report.ok:
         raise RuntimeError(f"sample register has problems: {report.problems}")
     people = [_person(*entry) for entry in DEMO_PEOPLE]

@@ -8,6 +8,7 @@ from app.auth.models import Role
 from app.councils import bp, services
 from app.councils.forms import CouncilImportForm
 from app.councils.models import Council
+from app.errors import show_error
 from app.extensions import db
 
 
@@ -41,8 +42,12 @@ def import_register():
     form = CouncilImportForm()
     report = None
     if form.validate_on_submit():
-        text = form.file.data.read().decode("utf-8-sig", errors="replace")
-        report = services.import_councils(text, actor=current_user)
+        try:
+            report = services.import_councils(form.file.data.read(), actor=current_user)
+        except services.RegisterUnreadable as error:
+            db.session.rollback()
+            show_error(form, error, "file")
+            return render_template("councils/import.html", form=form, report=report)
         if report.ok:
             db.session.commit()
             flash(
@@ -51,8 +56,9 @@ def import_register():
             )
             return redirect(url_for("councils.index"))
         db.session.rollback()
+        count = len(report.problems)
         form.file.errors.append(
-            f"The file has {len(report.problems)} problem(s) and nothing was imported. "
+            f"The file has {count} {'problem' if count == 1 else 'problems'} and nothing was imported. "
             "Correct the rows listed and upload it again."
         )
     return render_template("councils/import.html", form=form, report=report)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Callable
 
 from app.courses.checks import SLUG, SLUG_HINT, FileCheck, FrontMatterDocument, Mapping, Sequence
-from app.courses.content import AssessmentContent
+from app.courses.content import MAX_ATTEMPTS, MAX_OFFSET_DAYS, TITLE_LENGTH, AssessmentContent
 
 QUESTION_TYPES = ("single", "multiple")
 MIN_OPTIONS, MAX_OPTIONS = 3, 5
@@ -106,10 +106,10 @@ def read_quiz(check: FileCheck, text: str, slug: str, required: bool) -> Assessm
     return AssessmentContent(
         slug=slug,
         kind="quiz",
-        title=check.text(quiz, "title"),
+        title=check.text(quiz, "title", TITLE_LENGTH),
         required=required,
         pass_mark=check.integer(quiz, "pass_mark", 0, 100),
-        attempts=check.integer(quiz, "attempts", minimum=1),
+        attempts=check.integer(quiz, "attempts", 1, MAX_ATTEMPTS),
         questions=read_questions(check, quiz),
     )
 
@@ -121,7 +121,7 @@ def read_assignment(
     """An assignment file's content; its problems go on `check`. `brief_html` renders the brief."""
     meta = document.meta
     check.keys(meta, ("title", "due_after_days"), ("criteria",))
-    due = check.integer(meta, "due_after_days", minimum=0)
+    due = check.integer(meta, "due_after_days", 0, MAX_OFFSET_DAYS)
     if due is not None and module_opens is not None and due < module_opens:
         check.add(
             meta.value_lines["due_after_days"],
@@ -130,7 +130,7 @@ def read_assignment(
     return AssessmentContent(
         slug=slug,
         kind="assignment",
-        title=check.text(meta, "title"),
+        title=check.text(meta, "title", TITLE_LENGTH),
         required=required,
         due_after_days=due,
         criteria=_criteria(check, meta),

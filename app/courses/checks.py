@@ -8,7 +8,9 @@ run reports everything wrong with a course.
 
 from __future__ import annotations
 
+import math
 import re
+from collections.abc import Hashable
 from dataclasses import dataclass
 from typing import Any
 
@@ -18,6 +20,10 @@ SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 SLUG_HINT = "lowercase letters, digits and single hyphens, like leading-change"
 #: What `FileCheck.load_yaml` returns for a file that is not YAML (its problem is recorded).
 MALFORMED = object()
+#: What YAML escapes (\0, \ud800) can put in text, and no database can store.
+UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
+#: Unknown keys reported one by one in a mapping; the rest are counted in one problem.
+UNKNOWN_KEYS_LISTED = 10
 
 
 @dataclass(frozen=True, order=True)
@@ -58,6 +64,8 @@ class _LineLoader(yaml.SafeLoader):
         super().__init__(stream)
         self.offset = first_line
         self.duplicates: list[tuple[int, str, int]] = []
+        #: Lines of text that no database can store: a NUL or a lone surrogate, from an escape.
+        self.unstorable: list[int] = []
 
     def line_of(self, node) -> int:
         return node.start_mark.line + self.offset
@@ -68,7 +76,7 @@ def _construct_mapping(loader: _LineLoader, node) -> Mapping:
     result = Mapping(loader.line_of(node))
     for key_node, value_node in node.value:
         key = loader.construct_object(key_node, deep=True)
-        if isinstance(key, (dict, list)):
+        if not isinstance(key, Hashable):  # a list, a mapping or a set used as a key
             key = str(key)
         if key in result:
             loader.duplicates.append((loader.line_of(key_node), str(key), result.key_lines[key]))
@@ -86,7 +94,33 @@ def _construct_sequence(loader: _LineLoader, node) -> Sequence:
     return result
 
 
+def _construct_text(loader: _LineLoader, node) -> str:
+    value = loader.construct_yaml_str(node)
+    if UNSTORABLE.search(value):
+        loader.unstorable.append(loader.line_of(node))
+    return value
+
+
+def _readable(construct):
+    """A constructor whose ValueError (a 5,000-digit number, 30 February) is a YAML error
+    with the value's line."""
+
+    def construct_or_refuse(loader: _LineLoader, node):
+        try:
+            return construct(loader, node)
+        except ValueError as error:
+            message = str(error).split(":")[0]
+            raise yaml.constructor.ConstructorError(None, None, message, node.start_mark) from None
+
+    return construct_or_refuse
+
+
 _LineLoader.add_constructor("tag:yaml.org,2002:map", _construct_mapping)
+_LineLoader.add_constructor("tag:yaml.org,2002:str", _construct_text)
+_LineLoader.add_constructor("tag:yaml.org,2002:int", _readable(yaml.SafeLoader.construct_yaml_int))
+_LineLoader.add_constructor(
+    "tag:yaml.org,2002:timestamp", _readable(yaml.SafeLoader.construct_yaml_timestamp)
+)
 _LineLoader.add_constructor("tag:yaml.org,2002:seq", _construct_sequence)
 
 
@@ -123,10 +157,15 @@ class FileCheck:
         except yaml.YAMLError as error:
             self.add(first_line, f"this is not valid YAML: {error}")
             return MALFORMED
+        except RecursionError:
+            self.add(first_line, "this YAML is nested too deeply to read")
+            return MALFORMED
         finally:
             loader.dispose()
         for line, key, first in loader.duplicates:
             self.add(line, f'"{key}" is given twice (also on line {first})')
+        for line in loader.unstorable:
+            self.add(line, "this text has a NUL or an unpaired surrogate in it, which cannot be stored")
         return value
 
     def mapping(self, value: Any, line: int, what: str) -> Mapping | None:
@@ -140,12 +179,18 @@ class FileCheck:
     def keys(self, mapping: Mapping, required: tuple[str, ...], optional: tuple[str, ...] = ()) -> None:
         """Report missing required keys and any key the format does not know."""
         allowed = (*required, *optional)
-        for key in mapping:
-            if key not in allowed:
-                self.add(
-                    mapping.key_lines[key],
-                    f'unknown key "{key}" (the keys allowed here are: {", ".join(allowed)})',
-                )
+        unknown = [key for key in mapping if key not in allowed]
+        for key in unknown[:UNKNOWN_KEYS_LISTED]:
+            self.add(
+                mapping.key_lines[key],
+                f'unknown key "{key}" (the keys allowed here are: {", ".join(allowed)})',
+            )
+        if len(unknown) > UNKNOWN_KEYS_LISTED:
+            more = len(unknown) - UNKNOWN_KEYS_LISTED
+            self.add(
+                mapping.key_lines[unknown[UNKNOWN_KEYS_LISTED]],
+                f"and {more} more unknown {'key' if more == 1 else 'keys'} after these",
+            )
         for key in required:
             if key not in mapping:
                 self.add(mapping.line, f'"{key}" is missing')
@@ -153,17 +198,24 @@ class FileCheck:
     def _line(self, mapping: Mapping, key: str) -> int:
         return mapping.value_lines.get(key, mapping.line)
 
-    def text(self, mapping: Mapping, key: str) -> str | None:
-        """A non-empty string."""
+    def text(self, mapping: Mapping, key: str, max_length: int | None = None) -> str | None:
+        """A non-empty string, of at most `max_length` characters when given."""
         value = mapping.get(key)
         if isinstance(value, str) and value.strip():
-            return value.strip()
+            value = value.strip()
+            if max_length is not None and len(value) > max_length:
+                self.add(
+                    self._line(mapping, key),
+                    f'"{key}" must be {max_length} characters or fewer, not {len(value)}',
+                )
+                return None
+            return value
         if key in mapping:
             self.add(self._line(mapping, key), f'"{key}" must be text (put it in quotes)')
         return None
 
-    def slug(self, mapping: Mapping, key: str) -> str | None:
-        value = self.text(mapping, key)
+    def slug(self, mapping: Mapping, key: str, max_length: int | None = None) -> str | None:
+        value = self.text(mapping, key, max_length)
         if value is not None and not SLUG.match(value):
             self.add(self._line(mapping, key), f'"{key}" must be {SLUG_HINT}, not "{value}"')
             return None
@@ -190,12 +242,16 @@ class FileCheck:
             return None
         return value
 
-    def positive_number(self, mapping: Mapping, key: str) -> float | None:
+    def positive_number(self, mapping: Mapping, key: str, maximum: int) -> float | None:
+        """A number greater than 0 and at most `maximum` (so never infinite or NaN)."""
         value = mapping.get(key)
         if key not in mapping:
             return None
         if isinstance(value, bool) or not isinstance(value, (int, float)) or value <= 0:
             self.add(self._line(mapping, key), f'"{key}" must be a number greater than 0, not {value!r}')
+            return None
+        if not value <= maximum:  # also true of NaN
+            self.add(self._line(mapping, key), f'"{key}" must be {maximum} or less, not {_shown(value)}')
             return None
         return float(value)
 
@@ -215,6 +271,13 @@ class FileCheck:
             return value
         self.add(self._line(mapping, key), f'"{key}" must be a list with at least one item')
         return None
+
+
+def _shown(value: int | float) -> str:
+    """A number as a problem quotes it: NaN and infinity as YAML writes them."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return ".nan" if math.isnan(value) else ".inf"
+    return repr(value)
 
 
 def _bounds(minimum: int | None, maximum: int | None) -> str:

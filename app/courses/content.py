@@ -6,6 +6,19 @@ import hashlib
 from dataclasses import dataclass, field
 
 from app.courses.checks import Problem
+from app.courses.models import CourseFile, CourseVersion, Lesson
+
+#: What a course's files are checked against, so that whatever passes can be stored and used.
+TITLE_LENGTH = Lesson.__table__.c.title.type.length
+LABEL_LENGTH = CourseVersion.__table__.c.label.type.length
+SLUG_LENGTH = Lesson.__table__.c.slug.type.length
+PATH_LENGTH = CourseFile.__table__.c.path.type.length
+MAX_FILE_BYTES = 1024 * 1024
+MAX_LESSON_MINUTES = 24 * 60
+MAX_MODULE_HOURS = 1000
+MAX_ATTEMPTS = 100
+#: Ten years of days: a cohort's dates must stay real dates.
+MAX_OFFSET_DAYS = 3650
 
 
 @dataclass

@@ -22,6 +22,14 @@ from app.courses.checks import (
     read_front_matter,
 )
 from app.courses.content import (
+    LABEL_LENGTH,
+    MAX_FILE_BYTES,
+    MAX_LESSON_MINUTES,
+    MAX_MODULE_HOURS,
+    MAX_OFFSET_DAYS,
+    PATH_LENGTH,
+    SLUG_LENGTH,
+    TITLE_LENGTH,
     AssessmentContent,
     CourseContent,
     ImageContent,
@@ -93,14 +101,25 @@ class _CourseReader:
         return FileCheck(f"{self.folder.name}/{relative}", self.problems)
 
     def read_text(self, relative: str, check: FileCheck) -> str | None:
-        data = (self.folder / relative).read_bytes()
+        """The file's text, or None with a problem: a link out of the course, too big, not UTF-8."""
+        path = self.folder / relative
+        if not path.resolve().is_relative_to(self.folder.resolve()):
+            check.add(1, "this file is a link to a file outside the course folder")
+            return None
+        if path.stat().st_size > MAX_FILE_BYTES:
+            check.add(1, f"the file is larger than {MAX_FILE_BYTES // (1024 * 1024)} MB")
+            return None
+        data = path.read_bytes()
         self.read_files[relative] = data
         try:
-            return data.decode("utf-8")
+            text = data.decode("utf-8")
         except UnicodeDecodeError as error:
-            line = data[: error.start].count(b"\n") + 1
-            check.add(line, "the file must be saved as UTF-8 text")
+            check.add(data[: error.start].count(b"\n") + 1, "the file must be saved as UTF-8 text")
             return None
+        if "\x00" in text:
+            check.add(text[: text.index("\x00")].count("\n") + 1, "the file has a NUL character in it")
+            return None
+        return text
 
     def content_hash(self) -> str:
         digest = hashlib.sha256()
@@ -120,14 +139,14 @@ class _CourseReader:
                 self.read_module(name)
             return None
         check.keys(course, ("slug", "title", "version", "summary", "modules"), ("completion",))
-        slug = check.slug(course, "slug")
+        slug = check.slug(course, "slug", SLUG_LENGTH)
         if slug is not None and slug != self.folder.name:
             check.add(
                 course.value_lines["slug"],
                 f'the slug "{slug}" must be the folder\'s name, "{self.folder.name}"',
             )
-        title = check.text(course, "title")
-        label = check.text(course, "version")
+        title = check.text(course, "title", TITLE_LENGTH)
+        label = check.text(course, "version", LABEL_LENGTH)
         summary = check.text(course, "summary")
         threshold = self._attendance_threshold(check, course)
         modules = [self.read_module(name) for name in self._listed_modules(check, course)]
@@ -174,6 +193,9 @@ class _CourseReader:
                     f'"{value}" is not a module folder name: two digits, a hyphen and a slug, like 01-why-digital',
                 )
                 continue
+            if len(value) > SLUG_LENGTH:
+                check.add(line, f"the module folder name must be {SLUG_LENGTH} characters or fewer")
+                continue
             if value in first_line:
                 check.add(line, f"module {value} is listed twice (also on line {first_line[value]})")
                 continue
@@ -201,8 +223,8 @@ class _CourseReader:
             ("title", "summary", "hours", "opens_after_days", "due_after_days", "lessons"),
             ("assessments",),
         )
-        opens = check.integer(module, "opens_after_days", minimum=0)
-        due = check.integer(module, "due_after_days", minimum=0)
+        opens = check.integer(module, "opens_after_days", 0, MAX_OFFSET_DAYS)
+        due = check.integer(module, "due_after_days", 0, MAX_OFFSET_DAYS)
         if opens is not None and due is not None and due < opens:
             check.add(
                 module.value_lines["due_after_days"],
@@ -210,9 +232,9 @@ class _CourseReader:
             )
         content = ModuleContent(
             slug=name,
-            title=check.text(module, "title"),
+            title=check.text(module, "title", TITLE_LENGTH),
             summary=check.text(module, "summary"),
-            hours=check.positive_number(module, "hours"),
+            hours=check.positive_number(module, "hours", MAX_MODULE_HOURS),
             opens_after_days=opens,
             due_after_days=due,
         )
@@ -238,6 +260,8 @@ class _CourseReader:
         for value, line in _items(check.sequence(module, "lessons")):
             if not isinstance(value, str) or not LESSON_FILE.match(value):
                 check.add(line, f'"{value}" is not a lesson file name: {SLUG_HINT}, ending .md')
+            elif len(value.removesuffix(".md")) > SLUG_LENGTH:
+                check.add(line, f"the lesson file name must be {SLUG_LENGTH} characters or fewer, before .md")
             elif value in first_line:
                 check.add(line, f"lesson {value} is listed twice (also on line {first_line[value]})")
             else:
@@ -272,7 +296,9 @@ class _CourseReader:
                 )
                 continue
             slug = match.group(1)
-            if slug in first_line:
+            if len(slug) > SLUG_LENGTH:
+                check.add(line, f"the assessment file name must be {SLUG_LENGTH} characters or fewer, before the dot")
+            elif slug in first_line:
                 check.add(
                     line, f'the assessment name "{slug}" is used twice (also on line {first_line[slug]})'
                 )
@@ -309,6 +335,9 @@ class _CourseReader:
             return None
         if path in self.images:
             return path
+        if len(path) > PATH_LENGTH:
+            check.add(line, f'the image "{src}" must have a path of {PATH_LENGTH} characters or fewer')
+            return None
         if not all(PATH_SEGMENT.match(part) for part in path.split("/")):
             check.add(
                 line, f'the image "{src}" must have a name of letters, digits, hyphens, underscores and dots'
@@ -346,8 +375,8 @@ class _CourseReader:
         check.keys(meta, ("title", "minutes"), ("required",))
         lesson = LessonContent(
             slug=posixpath.basename(relative).removesuffix(".md"),
-            title=check.text(meta, "title"),
-            minutes=check.integer(meta, "minutes", minimum=1),
+            title=check.text(meta, "title", TITLE_LENGTH),
+            minutes=check.integer(meta, "minutes", 1, MAX_LESSON_MINUTES),
             required=check.boolean(meta, "required"),
             html=self._markdown(check, document, relative),
         )

@@ -77,3 +77,15 @@ def test_import_refuses_a_folder_with_problems(app, courses_folder):
     assert "Nothing was imported." in result.stderr
     assert "broken-course/01-first/quiz.yaml:2:" in result.stdout
     assert version_count() == 0
+
+
+def test_validate_refuses_what_import_could_not_store(app, courses_folder):
+    module = courses_folder / "leading-change/01-user-needs"
+    edit(module / "module.yaml", "hours: 2.5", "hours: .nan")
+    edit(module / "module.yaml", "due_after_days: 14", "due_after_days: 3000000")
+    result = run(app, "validate", str(courses_folder))
+    assert result.exit_code == 1
+    assert result.stdout.splitlines() == [
+        f'{module}/module.yaml:4: "hours" must be 1000 or less, not .nan',
+        f'{module}/module.yaml:6: "due_after_days" must be from 0 to 3650, not 3000000',
+    ]

@@ -69,7 +69,7 @@ def test_every_problem_in_the_broken_course_is_reported_with_file_and_line_in_on
         "broken-course/01-first/module.yaml:8: the lesson file 02-gone.md does not exist in this module's folder",
         "broken-course/01-first/module.yaml:9: lesson 01-here.md is listed twice (also on line 7)",
         'broken-course/01-first/quiz.yaml:2: "pass_mark" must be from 0 to 100, not 120',
-        'broken-course/01-first/quiz.yaml:3: "attempts" must be 1 or more, not 0',
+        'broken-course/01-first/quiz.yaml:3: "attempts" must be from 1 to 100, not 0',
         'broken-course/01-first/quiz.yaml:12: the correct answer "d" is not one of the options (a, b, c)',
         'broken-course/01-first/quiz.yaml:14: the question id "q-one" is used twice (also on line 5)',
         "broken-course/01-first/quiz.yaml:18: a question needs from 3 to 5 options, not 2",
@@ -290,3 +290,131 @@ def test_odd_files_are_reported_and_never_crash_the_check(courses_folder, file, 
 def test_a_file_that_is_not_utf8_is_reported_on_its_line(courses_folder):
     (courses_folder / LESSON).write_bytes(b"---\ntitle: x\nminutes: 1\n---\nCaf\xe9\n")
     assert problems_of(courses_folder) == [f"{LESSON}:5: the file must be saved as UTF-8 text"]
+
+
+LONG_TITLE = "A" * 201
+
+
+@pytest.mark.parametrize(
+    "file, old, new, expected",
+    [
+        (MODULE, "hours: 2.5", "hours: .nan", f'{MODULE}:4: "hours" must be 1000 or less, not .nan'),
+        (MODULE, "hours: 2.5", "hours: .inf", f'{MODULE}:4: "hours" must be 1000 or less, not .inf'),
+        (MODULE, "hours: 2.5", "hours: 1.0e+400", f'{MODULE}:4: "hours" must be 1000 or less, not .inf'),
+        (MODULE, "hours: 2.5", "hours: 10" + "0" * 400, f'{MODULE}:4: "hours" must be 1000 or less, not 10'),
+        (
+            LESSON,
+            "minutes: 10",
+            "minutes: 3000000000",
+            f'{LESSON}:3: "minutes" must be from 1 to 1440, not 3000000000',
+        ),
+        (
+            LESSON,
+            "title: What a user need is",
+            f"title: {LONG_TITLE}",
+            f'{LESSON}:2: "title" must be 200 characters or fewer, not 201',
+        ),
+        (COURSE, "title: Leading change", f"title: {LONG_TITLE}", f'{COURSE}:2: "title" must be 200 characters or fewer, not 201'),
+        (MODULE, "title: Start with user needs", f"title: {LONG_TITLE}", f'{MODULE}:1: "title" must be 200 characters or fewer, not 201'),
+        (QUIZ, "title: User needs - check your understanding", f"title: {LONG_TITLE}", f'{QUIZ}:1: "title" must be 200 characters or fewer, not 201'),
+        (ASSIGNMENT, "title: Plan one small change", f"title: {LONG_TITLE}", f'{ASSIGNMENT}:2: "title" must be 200 characters or fewer, not 201'),
+        (
+            COURSE,
+            'version: "2027.1"',
+            f'version: "{"1" * 51}"',
+            f'{COURSE}:3: "version" must be 50 characters or fewer, not 51',
+        ),
+        (
+            MODULE,
+            "due_after_days: 14",
+            "due_after_days: 3000000",
+            f'{MODULE}:6: "due_after_days" must be from 0 to 3650, not 3000000',
+        ),
+        (
+            MODULE,
+            "opens_after_days: 0",
+            "opens_after_days: 99999999999999999999",
+            f'{MODULE}:5: "opens_after_days" must be from 0 to 3650, not 99999999999999999999',
+        ),
+        (
+            ASSIGNMENT,
+            "due_after_days: 28",
+            "due_after_days: 3000000",
+            f'{ASSIGNMENT}:3: "due_after_days" must be from 0 to 3650, not 3000000',
+        ),
+        (QUIZ, "attempts: 2", "attempts: 1000000000000", f'{QUIZ}:3: "attempts" must be from 1 to 100, not 1000000000000'),
+        (
+            COURSE,
+            "modules:",
+            "? !!set {a, b}\n: value\nmodules:",
+            f'{COURSE}:8: unknown key "',
+        ),
+        (
+            LESSON,
+            "title: What a user need is",
+            'title: "What a user\\0 need is"',
+            f"{LESSON}:2: this text has a NUL or an unpaired surrogate in it, which cannot be stored",
+        ),
+        (
+            QUIZ,
+            "title: User needs - check your understanding",
+            'title: "User needs \\ud800"',
+            f"{QUIZ}:1: this text has a NUL or an unpaired surrogate in it, which cannot be stored",
+        ),
+        (LESSON, "A user need is", "A user\0 need is", f"{LESSON}:8: the file has a NUL character in it"),
+        (
+            MODULE,
+            "hours: 2.5",
+            "hours: " + "9" * 5000,
+            f"{MODULE}:4: this is not valid YAML: Exceeds the limit (4300 digits) for integer string conversion",
+        ),
+        (
+            ASSIGNMENT,
+            "due_after_days: 28",
+            "due_after_days: 28\nwhen: 2027-02-30",
+            f"{ASSIGNMENT}:4: this is not valid YAML: day is out of range for month",
+        ),
+        (COURSE, "summary: >-", "nested: " + "[" * 5000 + "]" * 5000 + "\nsummary: >-", f"{COURSE}:1: this YAML is nested too deeply to read"),
+    ],
+)
+def test_what_import_could_not_store_or_use_is_refused_on_its_line(courses_folder, file, old, new, expected):
+    edit(courses_folder / file, old, new)
+    problems = problems_of(courses_folder)
+    assert any(problem.startswith(expected) for problem in problems), problems
+
+
+def test_a_lesson_file_over_the_size_limit_is_refused_unread(courses_folder):
+    with (courses_folder / LESSON).open("a", encoding="utf-8") as lesson:
+        lesson.write("Words and more words.\n" * 1_500_000)  # 33 MB
+    assert problems_of(courses_folder) == [f"{LESSON}:1: the file is larger than 1 MB"]
+
+
+def test_thousands_of_unknown_keys_are_listed_ten_at_a_time(courses_folder):
+    with (courses_folder / MODULE).open("a", encoding="utf-8") as module:
+        module.write("".join(f"k{n}: 1\n" for n in range(20_000)))
+    problems = problems_of(courses_folder)
+    assert len(problems) == 11
+    assert problems[0].startswith(f'{MODULE}:13: unknown key "k0"')
+    assert problems[10] == f"{MODULE}:23: and 19990 more unknown keys after these"
+
+
+def test_a_lesson_that_links_outside_the_course_folder_is_refused(courses_folder, tmp_path):
+    outside = tmp_path / "secret.md"
+    shutil.copy(courses_folder / LESSON, outside)
+    (courses_folder / LESSON).unlink()
+    (courses_folder / LESSON).symlink_to(outside)
+    assert problems_of(courses_folder) == [f"{LESSON}:1: this file is a link to a file outside the course folder"]
+
+
+def test_a_link_to_a_file_inside_the_course_folder_is_read(courses_folder):
+    inside = courses_folder / "leading-change/01-user-needs/01-what-a-need-is.txt"
+    (courses_folder / LESSON).rename(inside)
+    (courses_folder / LESSON).symlink_to(inside)
+    assert problems_of(courses_folder) == []
+
+
+def test_a_lesson_file_name_longer_than_its_column_is_refused(courses_folder):
+    name = "a" * 101 + ".md"
+    shutil.copy(courses_folder / LESSON, courses_folder / "leading-change/01-user-needs" / name)
+    edit(courses_folder / MODULE, "  - 02-finding-out.md", f"  - 02-finding-out.md\n  - {name}")
+    assert f"{MODULE}:10: the lesson file name must be 100 characters or fewer, before .md" in problems_of(courses_folder)

@@ -99,3 +99,10 @@ def test_a_command_line_import_records_no_actor(courses_folder):
     import_courses(courses_folder)
     event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "course.imported"))
     assert event.actor_id is None
+
+
+def test_the_courses_in_the_repository_import_within_every_limit(app):
+    report = import_courses(app.config["COURSES_DIR"])
+    assert report.ok and report.outcomes
+    db.session.commit()
+    assert count(CourseVersion) == len(report.outcomes)
