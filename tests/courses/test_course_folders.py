@@ -18,11 +18,12 @@ def test_the_good_fixture_course_loads_with_no_problems():
     report = load_courses(GOOD)
     assert report.problems == []
     [course] = report.courses
-    assert (course.slug, course.title, course.label, course.attendance_threshold) == (
+    assert (course.slug, course.title, course.label, course.attendance_threshold, course.live_sessions) == (
         "leading-change",
         "Leading change",
         "2027.1",
         75,
+        4,
     )
     assert [m.slug for m in course.modules] == ["01-user-needs", "02-delivery"]
     first, second = course.modules
@@ -75,6 +76,7 @@ def test_every_problem_in_the_broken_course_is_reported_with_file_and_line_in_on
         "broken-course/01-first/quiz.yaml:18: a question needs from 3 to 5 options, not 2",
         'broken-course/01-first/quiz.yaml:22: unknown key "hint" (the keys allowed here are: id, type, prompt, options, correct, explanation)',
         "broken-course/02-second/module.yaml:3: this is not valid YAML: expected ',' or ']', but got ':' (while parsing a flow sequence that starts on line 2)",
+        'broken-course/course.yaml:1: "completion" is missing',
         'broken-course/course.yaml:5: unknown key "colour" (the keys allowed here are: slug, title, version, summary, modules, completion)',
         "broken-course/course.yaml:9: module 01-first is listed twice (also on line 7)",
         "broken-course/course.yaml:10: module 03-missing has no folder 03-missing/ with a module.yaml in it",
@@ -124,12 +126,19 @@ ASSIGNMENT = "leading-change/02-delivery/assignment.md"
             "attendance_threshold: 101",
             f'{COURSE}:7: "attendance_threshold" must be from 0 to 100, not 101',
         ),
+        (
+            COURSE,
+            "live_sessions: 4",
+            "live_sessions: 0",
+            f'{COURSE}:8: "live_sessions" must be 1 or more, not 0',
+        ),
+        (COURSE, "  live_sessions: 4\n", "", f'{COURSE}:7: "live_sessions" is missing'),
         (COURSE, "title: Leading change\n", "", f'{COURSE}:1: "title" is missing'),
         (
             COURSE,
             "  - 02-delivery",
             "  - 2-delivery",
-            f'{COURSE}:10: "2-delivery" is not a module folder name: two digits, a hyphen and a slug, like 01-why-digital',
+            f'{COURSE}:11: "2-delivery" is not a module folder name: two digits, a hyphen and a slug, like 01-why-digital',
         ),
         (MODULE, "hours: 2.5", "hours: 0", f'{MODULE}:4: "hours" must be a number greater than 0, not 0'),
         (
@@ -244,7 +253,7 @@ def test_without_a_readable_course_yaml_the_modules_are_still_checked(courses_fo
 def test_a_module_folder_left_out_of_the_course_is_reported(courses_folder):
     edit(courses_folder / COURSE, "  - 02-delivery\n", "")
     assert problems_of(courses_folder) == [
-        f"{COURSE}:9: the folder 02-delivery/ has a module.yaml but is not listed under modules"
+        f"{COURSE}:10: the folder 02-delivery/ has a module.yaml but is not listed under modules"
     ]
 
 
