@@ -23,7 +23,7 @@ from app.assessments.services import required_assessments, statuses_for
 from app.certificates.services import issue_certificate, issue_many, revoked_enrolment_ids
 from app.cohorts.attendance import AttendanceFigure, figures_for
 from app.cohorts.models import Attendance, Enrolment, EnrolmentStatus, LiveSession
-from app.courses.models import CourseVersion, Lesson, LessonProgress, Module
+from app.courses.models import Assessment, CourseVersion, Lesson, LessonProgress, Module
 from app.extensions import db
 from app.signals import progress_recorded
 from app.timeutil import utcnow
@@ -35,6 +35,9 @@ class Criterion:
     met: bool
     #: Plain English: "Attendance: 9 of 12 sessions (75%); 80% needed".
     detail: str
+    #: What the criterion is about, for a link: a module (its lessons), an assessment, or
+    #: nothing (attendance).
+    about: Module | Assessment | None = None
 
 
 @dataclass(frozen=True)
@@ -54,10 +57,10 @@ def _lesson_criteria(enrolments: list[Enrolment]) -> dict[int, list[Criterion]]:
     """Per enrolment, one criterion per module: its required lessons read. Two queries."""
     version_ids = {e.cohort.course_version_id for e in enrolments}
     required = db.session.execute(
-        select(Module.version_id, Module.id, Module.position, Module.title, func.count(Lesson.id))
+        select(Module, func.count(Lesson.id))
         .join(Lesson, Lesson.module_id == Module.id)
         .where(Module.version_id.in_(version_ids), Lesson.required.is_(True))
-        .group_by(Module.version_id, Module.id, Module.position, Module.title)
+        .group_by(Module.id)
         .order_by(Module.position)
     ).all()
     read = defaultdict(int)
@@ -70,14 +73,16 @@ def _lesson_criteria(enrolments: list[Enrolment]) -> dict[int, list[Criterion]]:
         read[(user_id, module_id)] = count
     criteria = {}
     for enrolment in enrolments:
-        rows = [r for r in required if r.version_id == enrolment.cohort.course_version_id]
+        rows = [(m, total) for m, total in required if m.version_id == enrolment.cohort.course_version_id]
         criteria[enrolment.id] = [
             Criterion(
-                name=f"Module {position} lessons",
-                met=read[(enrolment.user_id, module_id)] >= total,
-                detail=f"Module {position} lessons ({title}): {read[(enrolment.user_id, module_id)]} of {total} read",
+                name=f"Module {module.position} lessons",
+                met=read[(enrolment.user_id, module.id)] >= total,
+                detail=f"Module {module.position} lessons ({module.title}): "
+                       f"{read[(enrolment.user_id, module.id)]} of {total} read",
+                about=module,
             )
-            for _, module_id, position, title, total in rows
+            for module, total in rows
         ]
     return criteria
 
@@ -90,7 +95,8 @@ def _assessment_criteria(enrolments: list[Enrolment]) -> dict[int, list[Criterio
     for enrolment in enrolments:
         criteria[enrolment.id] = [
             Criterion(name=assessment.label, met=statuses[(enrolment.id, assessment.id)].passed,
-                      detail=f"{assessment.label}: {statuses[(enrolment.id, assessment.id)].detail}")
+                      detail=f"{assessment.label}: {statuses[(enrolment.id, assessment.id)].detail}",
+                      about=assessment)
             for assessment in required[enrolment.cohort.course_version_id]
         ]
     return criteria
