@@ -97,6 +97,7 @@ def detail(cohort_id):
         "cohorts/detail.html", cohort=cohort, enrolments=enrolments, sessions=sessions_of(cohort),
         active=services.active_count(cohort), certificates=certificates,
         completions=completions_for([e for e in enrolments if e.is_active]), confirm=ConfirmForm(),
+        today=to_local(utcnow()).date(),
     )
 
 
@@ -121,6 +122,23 @@ def schedule(cohort_id):
             flash("Module dates saved")
             return redirect(url_for("cohorts.detail", cohort_id=cohort.id))
     return render_template("cohorts/schedule.html", form=form, cohort=cohort)
+
+
+@bp.post("/cohorts/<int:cohort_id>/open-modules")
+@access.roles(Role.ADMIN)
+def open_modules(cohort_id):
+    """Open every module of the cohort now, ahead of its dates."""
+    cohort = load_cohort(cohort_id)
+    if ConfirmForm().validate_on_submit():
+        try:
+            opened = services.open_modules_now(cohort, actor=current_user, today=to_local(utcnow()).date())
+        except CohortError as error:
+            db.session.rollback()
+            flash(str(error), "info")
+        else:
+            db.session.commit()
+            flash(f"{opened} module{'' if opened == 1 else 's'} opened today")
+    return redirect(url_for("cohorts.detail", cohort_id=cohort.id))
 
 
 @bp.route("/cohorts/<int:cohort_id>/enrol", methods=["GET", "POST"])
