@@ -5,16 +5,19 @@ from flask_login import current_user
 from sqlalchemy import text
 
 from app import access
-from app.main import bp
+from app.auth.models import Role
 from app.extensions import db
-
+from app.main import bp
+from app.main.participant_home import participant_home
+from app.timeutil import utcnow
 
 
 @bp.get("/")
 @access.signed_in
 def home():
-    """Each role's starting point."""
-    return render_template("main/home.html", roles=current_user.roles)
+    """Each role's starting point; for a participant, what to do next."""
+    next_steps = participant_home(current_user, utcnow()) if current_user.has_role(Role.PARTICIPANT) else None
+    return render_template("main/home.html", roles=current_user.roles, next=next_steps)
 
 
 @bp.get("/accessibility")
