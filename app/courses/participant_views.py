@@ -76,15 +76,17 @@ def learning_overview(course_slug):
 
 
 def _lesson_place(course_slug: str, module_slug: str, lesson_slug: str):
-    """The version, its outline, the lesson's place in it, and the day its module opens if
-    that is still to come (None once open)."""
+    """The version, its outline, the lesson's place in it, whether the reader has a cohort
+    to take assessments in, and the day the lesson's module opens if that is still to come."""
     version = _version_read(course_slug)
     modules = services.outline(version)
-    place = services.find_lesson(modules, module_slug, lesson_slug)
+    # Module dates come only from a cohort: without one there is no place to take assessments in.
+    dates = services.module_dates_for(current_user, version)
+    place = services.find_lesson(modules, module_slug, lesson_slug, with_assessments=bool(dates))
     if place is None:
         abort(404)
-    unopened = services.unopened(services.module_dates_for(current_user, version), assessment_services.local_today())
-    return version, modules, place, unopened.get(place.module.id)
+    opens_on = services.unopened(dates, assessment_services.local_today()).get(place.module.id)
+    return version, modules, place, bool(dates), opens_on
 
 
 @bp.get("/learning/<course_slug>/<module_slug>/<lesson_slug>")
@@ -92,7 +94,7 @@ def _lesson_place(course_slug: str, module_slug: str, lesson_slug: str):
 def learning_lesson(course_slug, module_slug, lesson_slug):
     """A lesson to read, with previous and next, and a button to mark it complete and go on;
     before its module opens, the day it opens instead."""
-    version, modules, place, opens_on = _lesson_place(course_slug, module_slug, lesson_slug)
+    version, modules, place, placed, opens_on = _lesson_place(course_slug, module_slug, lesson_slug)
     completed = services.completions(current_user, version)
     return render_template(
         "courses/lesson.html",
@@ -100,6 +102,7 @@ def learning_lesson(course_slug, module_slug, lesson_slug):
         version=version,
         place=place,
         opens_on=opens_on,
+        assessments_open=placed,
         completed=completed,
         progress=services.progress(modules, completed),
     )
@@ -110,7 +113,7 @@ def learning_lesson(course_slug, module_slug, lesson_slug):
 def learning_complete(course_slug, module_slug, lesson_slug):
     """Mark a lesson as complete and go on to the next step of the course (a POST, so no
     link or prefetch can do it)."""
-    version, _, place, opens_on = _lesson_place(course_slug, module_slug, lesson_slug)
+    version, _, place, _, opens_on = _lesson_place(course_slug, module_slug, lesson_slug)
     here = url_for("courses.learning_lesson", course_slug=course_slug, module_slug=module_slug, lesson_slug=lesson_slug)
     if opens_on is not None or not ConfirmForm().validate_on_submit():
         return redirect(here)

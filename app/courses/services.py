@@ -171,9 +171,16 @@ class LessonPlace:
     next: Lesson | Assessment | None
 
 
-def find_lesson(modules: list[Module], module_slug: str, lesson_slug: str) -> LessonPlace | None:
-    """The lesson at module_slug/lesson_slug, and the steps before and after it in the course."""
-    steps = [(module, step) for module in modules for step in (*module.lessons, *module.assessments)]
+def find_lesson(
+    modules: list[Module], module_slug: str, lesson_slug: str, with_assessments: bool = True
+) -> LessonPlace | None:
+    """The lesson at module_slug/lesson_slug, and the steps before and after it in the course
+    (lessons only for a reader with no cohort to take the assessments in)."""
+    steps = [
+        (module, step)
+        for module in modules
+        for step in (*module.lessons, *(module.assessments if with_assessments else ()))
+    ]
     for index, (module, step) in enumerate(steps):
         if isinstance(step, Lesson) and module.slug == module_slug and step.slug == lesson_slug:
             before = steps[index - 1][1] if index > 0 else None

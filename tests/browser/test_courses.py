@@ -33,14 +33,18 @@ def test_a_participant_reads_a_lesson_marks_it_complete_and_sees_progress_move(p
     assert page.locator("#module-progress").inner_text() == "This module: 0 of 2 lessons completed"
     assert_accessible(page)
 
-    page.get_by_role("button", name="Mark as complete").click()
+    page.get_by_role("button", name="Mark as complete and continue").click()
+    assert page.get_by_role("heading", level=1).inner_text() == "Finding out what people need"
+    assert "You have completed “What a user need is”" in page.locator(".govuk-notification-banner").inner_text()
     assert page.locator("#module-progress").inner_text() == "This module: 1 of 2 lessons completed"
     assert page.locator("#course-progress").inner_text() == "The course: 1 of 3 lessons completed"
-    assert "You completed this lesson on" in page.locator("#lesson-status").inner_text()
     assert_accessible(page)
 
+    page.get_by_role("link", name="Previous").click()
+    assert "You completed this lesson on" in page.locator("#lesson-status").inner_text()
     page.get_by_role("link", name="Next").click()
-    assert page.get_by_role("heading", level=1).inner_text() == "Finding out what people need"
+    page.get_by_role("link", name="Next").click()
+    assert page.get_by_role("heading", level=1).inner_text() == "Small steps"
     page.get_by_role("link", name="Back to Leading change").click()
     assert "You have completed 1 of 3 lessons (33%)" in page.locator("#course-progress").inner_text()
     assert page.locator("#module-1-progress").inner_text() == "1 of 2 lessons completed"
@@ -56,7 +60,7 @@ def test_an_admin_sees_the_problems_then_imports_and_previews(page, app, tmp_pat
         page.get_by_role("link", name="Courses", exact=True).first.click()
         assert_accessible(page)
         page.get_by_role("button", name="Import courses from the repository").click()
-        expect(page.locator("#import-problems tbody tr")).to_have_count(19)
+        expect(page.locator("#import-problems tbody tr")).to_have_count(20)
         assert_accessible(page)
 
         shutil.rmtree(tmp_path / "broken-course")

@@ -118,7 +118,15 @@ def test_marking_complete_needs_the_form_token(login, imported, request):
 
 
 def test_after_a_modules_last_lesson_next_is_its_quiz_and_the_lesson_list_shows_it(login, imported):
-    client = login(make_user("participant"))
+    from app.cohorts.services import enrol
+
+    without_a_place = parse(login(make_user("participant")).get("/learning/leading-change/01-user-needs/02-finding-out"))
+    assert without_a_place.select_one(".govuk-pagination__next a")["href"] == "/learning/leading-change/02-delivery/01-small-steps"
+    assert without_a_place.select(".app-lesson-list a")[-1].get_text() == "What a user need is"
+    person = make_user("participant")
+    enrol(make_cohort(make_intake(course=imported.course), start_on=date.today() - timedelta(days=14)), person, actor=None)
+    db.session.commit()
+    client = login(person)
     page = parse(client.get("/learning/leading-change/01-user-needs/02-finding-out"))
     quiz = imported.modules[0].assessments[0]
     assert page.select_one(".govuk-pagination__prev a")["href"] == LESSON
