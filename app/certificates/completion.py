@@ -148,8 +148,8 @@ def _attendance_criterion(figure: AttendanceFigure, version: CourseVersion, sess
     remaining = planned - sessions.before_joining
     if remaining < needed:
         return Criterion("Attendance", False, (
-            f"Attendance: joined after {sessions.before_joining} of the {planned} planned sessions, so "
-            f"{remaining} remain and the course needs {needed}; the programme team can issue the certificate"
+            f"Attendance: joined after {sessions.before_joining} of the {planned} planned sessions, so only "
+            f"{remaining} remain and {needed} are needed; the programme team can still issue the certificate"
         ))
     detail = f"Attendance: {figure.describe(threshold)}"
     if sessions.held < planned:
