@@ -56,6 +56,7 @@ class Reading:
         return self.assessment_url(about.module, about)
 
     def step_label(self, step) -> str:
+        """A step's name in a list: a lesson's title, or "Quiz: ..." for an assessment."""
         return step.title if isinstance(step, Lesson) else f"{step.kind.label}: {step.title}"
 
     def tasks(self, module: Module, completed: dict, statuses: dict, opens_on=None) -> list[dict]:
