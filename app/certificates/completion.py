@@ -112,6 +112,8 @@ class HeldSessions:
     before_joining: int = 0
     #: Since they joined, still to come or with a register that does not mark them yet.
     unmarked: int = 0
+    #: Moved here from another cohort, whose marks count too: never a late joiner.
+    transferred_in: bool = False
 
 
 def _held_sessions(enrolments: list[Enrolment], now: datetime) -> dict[int, HeldSessions]:
@@ -120,19 +122,25 @@ def _held_sessions(enrolments: list[Enrolment], now: datetime) -> dict[int, Held
     register_taken = select(mark.id).where(mark.session_id == LiveSession.id).correlate(LiveSession).exists()
     held = (LiveSession.ends_at <= now) | register_taken
     since_joining = LiveSession.starts_at >= Enrolment.joined_at
+    earlier = aliased(Enrolment)
+    transferred_in = select(earlier.id).where(earlier.transferred_to_id == Enrolment.id).correlate(Enrolment).exists()
     rows = db.session.execute(
         select(
             Enrolment.id,
             func.sum(case((held, 1), else_=0)),
             func.sum(case((held & ~since_joining, 1), else_=0)),
             func.sum(case((since_joining & Attendance.id.is_(None), 1), else_=0)),
+            func.max(case((transferred_in, 1), else_=0)),
         )
         .join(LiveSession, LiveSession.cohort_id == Enrolment.cohort_id)
         .outerjoin(Attendance, (Attendance.session_id == LiveSession.id) & (Attendance.enrolment_id == Enrolment.id))
         .where(Enrolment.id.in_([e.id for e in enrolments]), LiveSession.cancelled_at.is_(None))
         .group_by(Enrolment.id)
     ).all()
-    counts = {row[0]: HeldSessions(*(int(value or 0) for value in row[1:])) for row in rows}
+    counts = {
+        enrolment_id: HeldSessions(int(held or 0), int(before or 0), int(unmarked or 0), bool(moved))
+        for enrolment_id, held, before, unmarked, moved in rows
+    }
     return {e.id: counts.get(e.id, HeldSessions()) for e in enrolments}
 
 
@@ -146,7 +154,7 @@ def _attendance_criterion(figure: AttendanceFigure, version: CourseVersion, sess
     threshold, planned = version.attendance_threshold, version.live_sessions
     needed = -(-threshold * planned // 100)
     remaining = planned - sessions.before_joining
-    if remaining < needed:
+    if remaining < needed and not sessions.transferred_in:
         return Criterion("Attendance", False, (
             f"Attendance: joined after {sessions.before_joining} of the {planned} planned sessions, so only "
             f"{remaining} remain and {needed} are needed; the programme team can still issue the certificate"

@@ -179,3 +179,22 @@ def test_someone_who_joined_too_late_to_attend_enough_sessions_is_told_so(admin)
         "Attendance: joined after 2 of the 4 planned sessions, so only 2 remain and 4 are needed; "
         "the programme team can still issue the certificate"
     ))
+
+
+def test_someone_moved_in_from_another_cohort_is_not_a_late_joiner(admin):
+    from app.cohorts.services import transfer
+
+    first = cohort_without_assessments(admin, live_sessions=2)
+    version = first.course_version
+    person = make_user("participant")
+    enrolment = enrol(first, person, actor=admin, now=datetime(2026, 1, 1))
+    hold_sessions(first, 1, actor=admin, present=[enrolment])
+    second = make_cohort(first.intake)
+    assert second.course_version_id == version.id
+    stayer = enrol(second, make_user("participant"), actor=admin, now=datetime(2026, 1, 1))
+    hold_sessions(second, 1, actor=admin, present=[stayer])
+    moved = transfer(enrolment, second, actor=admin, reason="Moved team")
+    db.session.commit()
+    _read_everything(person, second)
+    hold_sessions(second, 1, actor=admin, present=[stayer, moved])
+    assert len(_certificates(moved)) == 1
