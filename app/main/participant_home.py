@@ -50,11 +50,10 @@ def participant_home(user, now: datetime) -> ParticipantHome | None:
     today = local_today(now)
     modules = course_services.outline(version)
     completed = course_services.completions(user, version)
-    unopened = course_services.unopened(
-        {entry.module_id: entry for entry in cohort.schedule}, today
-    )
+    unopened = course_services.unopened({entry.module_id: entry for entry in cohort.schedule}, today)
     unread = [(module, lesson) for module in modules for lesson in module.lessons if lesson.id not in completed]
     open_unread = [lesson for module, lesson in unread if module.id not in unopened]
+    opening = [unopened[module.id] for module, _ in unread if module.id in unopened]
     statuses = statuses_for([enrolment])
     to_pass = [
         DueItem(assessment, due_on(cohort, assessment))
@@ -68,8 +67,7 @@ def participant_home(user, now: datetime) -> ParticipantHome | None:
         progress=course_services.progress(modules, completed).course,
         completion=completion_for(enrolment),
         next_lesson=open_unread[0] if open_unread else None,
-        next_opening=min((unopened[module.id] for module, _ in unread if module.id in unopened), default=None)
-        if not open_unread else None,
+        next_opening=min(opening) if opening and not open_unread else None,
         next_due=min(to_pass, key=lambda item: item.due_on, default=None),
         next_session=db.session.scalar(
             select(LiveSession)
