@@ -80,4 +80,4 @@ def mine():
     completion = completion_for(enrolment) if enrolment is not None else None
     reading = Reading(enrolment.cohort.course_version, preview=False) if enrolment is not None else None
     return render_template("certificates/mine.html", enrolment=enrolment, completion=completion,
-                           certificates=certificates, reading=reading)
+                           certificates=certificates, checklist_reading=reading)
