@@ -78,3 +78,30 @@ def test_an_admin_sees_the_problems_then_imports_and_previews(page, app, tmp_pat
         assert_accessible(page)
     finally:
         app.config["COURSES_DIR"] = old
+
+
+def test_a_placed_participants_home_says_what_to_do_next_and_continues_there(page):
+    from datetime import timedelta
+
+    from app.assessments.services import local_today
+    from app.cohorts.services import enrol
+    from app.timeutil import utcnow
+    from tests.factories import make_cohort, make_live_session
+
+    cohort = make_cohort(start_on=local_today())
+    person = make_user("participant")
+    enrol(cohort, person, actor=None)
+    make_live_session(cohort, starts_at=utcnow() + timedelta(days=3), title="Workshop 1: Why digital")
+    db.session.commit()
+    sign_in(page, person.email)
+    assert "Workshop 1: Why digital" in page.locator("#next-session").inner_text()
+    assert_accessible(page)
+    page.locator("#continue").get_by_role("link").click()
+    assert page.get_by_role("heading", level=1).inner_text() == "Lesson 1.1"
+    page.goto("/")
+    page.get_by_role("link", name="Your progress and certificate").click()
+    page.get_by_role("link", name=(
+        "Attendance: No sessions counted yet; 80% needed; 0 of 1 planned session held; "
+        "1 session still to come or to be marked"
+    )).click()
+    assert page.get_by_role("heading", level=1).inner_text() == "My attendance"
