@@ -76,7 +76,6 @@ def test_every_problem_in_the_broken_course_is_reported_with_file_and_line_in_on
         "broken-course/01-first/quiz.yaml:18: a question needs from 3 to 5 options, not 2",
         'broken-course/01-first/quiz.yaml:22: unknown key "hint" (the keys allowed here are: id, type, prompt, options, correct, explanation)',
         "broken-course/02-second/module.yaml:3: this is not valid YAML: expected ',' or ']', but got ':' (while parsing a flow sequence that starts on line 2)",
-        'broken-course/course.yaml:1: "completion" is missing',
         'broken-course/course.yaml:5: unknown key "colour" (the keys allowed here are: slug, title, version, summary, modules, completion)',
         "broken-course/course.yaml:9: module 01-first is listed twice (also on line 7)",
         "broken-course/course.yaml:10: module 03-missing has no folder 03-missing/ with a module.yaml in it",
@@ -133,6 +132,12 @@ ASSIGNMENT = "leading-change/02-delivery/assignment.md"
             f'{COURSE}:8: "live_sessions" must be 1 or more, not 0',
         ),
         (COURSE, "  live_sessions: 4\n", "", f'{COURSE}:7: "live_sessions" is missing'),
+        (
+            COURSE,
+            "completion:\n  attendance_threshold: 75\n  live_sessions: 4\n",
+            "",
+            f'{COURSE}:1: "completion" is missing',
+        ),
         (COURSE, "title: Leading change\n", "", f'{COURSE}:1: "title" is missing'),
         (
             COURSE,
