@@ -5,6 +5,8 @@ from __future__ import annotations
 import itertools
 from datetime import date, datetime, timedelta
 
+from sqlalchemy import func, select
+
 from app.auth.models import Role, RoleGrant, User
 from app.auth.services import set_password
 from app.councils.models import Council, CouncilKind, Nation
@@ -67,7 +69,9 @@ def make_course(slug: str | None = None, title: str = "Digital Leadership") -> C
     return course
 
 
-def make_course_version(course: Course | None = None, modules: int = 2, lessons: int = 2) -> CourseVersion:
+def make_course_version(
+    course: Course | None = None, modules: int = 2, lessons: int = 2, live_sessions: int = 1
+) -> CourseVersion:
     """A version of `modules` modules of `lessons` lessons each; the first has a quiz and an image."""
     course = course or make_course()
     number = len(course.versions) + 1
@@ -80,7 +84,7 @@ def make_course_version(course: Course | None = None, modules: int = 2, lessons:
 
     version = CourseVersion(
         course=course, number=number, label=f"2027.{number}", title=course.title,
-        summary="A course for the tests.", attendance_threshold=80, content_hash=f"{number:064d}",
+        summary="A course for the tests.", attendance_threshold=80, live_sessions=live_sessions, content_hash=f"{number:064d}",
         modules=[
             Module(
                 position=m, slug=f"{m:02d}-module-{m}", title=f"Module {m}", summary="About it.", hours=2,
@@ -195,6 +199,26 @@ def make_live_session(cohort, *, starts_at: datetime, title: str | None = None, 
     db.session.add(session)
     db.session.commit()
     return session
+
+
+def hold_sessions(cohort, count: int, *, actor, present=()) -> list:
+    """`count` sessions of the cohort held one after another, after everyone in it joined, each
+    register taken with `present` enrolments present (through the service, which may issue)."""
+    from app.cohorts.attendance import record_register
+    from app.cohorts.models import Enrolment, LiveSession
+
+    after = db.session.scalar(select(func.max(LiveSession.ends_at)).where(LiveSession.cohort_id == cohort.id))
+    joined = db.session.scalar(select(func.max(Enrolment.joined_at)).where(Enrolment.cohort_id == cohort.id))
+    start = max(moment for moment in (after, joined, datetime(2000, 1, 1)) if moment is not None)
+    sessions = []
+    for number in range(count):
+        session = make_live_session(cohort, starts_at=start + timedelta(minutes=1, hours=3 * number))
+        if present:
+            record_register(session, actor=actor, marks={e.id: ("present", None) for e in present},
+                            now=session.ends_at)
+        db.session.commit()
+        sessions.append(session)
+    return sessions
 
 
 def make_assignment(version, *, module_position: int = 1, criteria=("Names the users", "Says how it will be measured"),

@@ -89,8 +89,8 @@ def logout():
 @bp.route("/set-password/<token>", methods=["GET", "POST"])
 @access.public
 def set_password(token):
-    """Accept an invitation by choosing a password."""
-    return _token_password_page(token, "invitation", "auth/set_password.html")
+    """Accept an invitation by choosing a password, which signs the person in."""
+    return _token_password_page(token, "invitation", "auth/set_password.html", sign_in=True)
 
 
 @bp.route("/reset-password/<token>", methods=["GET", "POST"])
@@ -100,7 +100,7 @@ def reset_password(token):
     return _token_password_page(token, "reset", "auth/reset_password.html")
 
 
-def _token_password_page(token: str, purpose: str, template: str):
+def _token_password_page(token: str, purpose: str, template: str, sign_in: bool = False):
     try:
         user = services.user_for_token(token, purpose)
     except services.AccountError as error:
@@ -115,6 +115,10 @@ def _token_password_page(token: str, purpose: str, template: str):
         else:
             db.session.commit()
             logout_user()
+            if sign_in:
+                start_session(user)
+                flash("Your password is set and you are signed in.")
+                return redirect(url_for("main.home"))
             flash("Your password is set. Sign in with it now.")
             return redirect(url_for("auth.login"))
     return render_template(template, form=form, user=user)

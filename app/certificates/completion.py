@@ -1,27 +1,32 @@
 """The completion rule: one function says whether an enrolment is complete, and why not.
 
 Every required lesson read, every required assessment passed, and attendance at least the
-course's threshold (excused absences leave the denominator) once every session since the
-participant joined has been held and marked. The participant, their
-facilitator and their council lead all see this same checklist.
+course's threshold (excused absences leave the denominator), settled only once the cohort has
+held as many live sessions as the course plans and every one since the participant joined is
+marked: never with no session counted. Someone who joined too late to attend what the course
+needs is told so; the programme team can still issue their certificate on demand. The
+participant, their facilitator and their council lead all see this same checklist.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
+from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import case, func, select
+from sqlalchemy.orm import aliased
 
 from app.auth.models import User
 from app.certificates.models import Certificate
 from app.assessments.services import required_assessments, statuses_for
 from app.certificates.services import issue_certificate, issue_many, revoked_enrolment_ids
-from app.cohorts.attendance import figures_for
+from app.cohorts.attendance import AttendanceFigure, figures_for
 from app.cohorts.models import Attendance, Enrolment, EnrolmentStatus, LiveSession
-from app.courses.models import Lesson, LessonProgress, Module
+from app.courses.models import Assessment, CourseVersion, Lesson, LessonProgress, Module
 from app.extensions import db
 from app.signals import progress_recorded
+from app.timeutil import utcnow
 
 
 @dataclass(frozen=True)
@@ -30,6 +35,9 @@ class Criterion:
     met: bool
     #: Plain English: "Attendance: 9 of 12 sessions (75%); 80% needed".
     detail: str
+    #: What the criterion is about, for a link: a module (its lessons), an assessment, or
+    #: nothing (attendance).
+    about: Module | Assessment | None = None
 
 
 @dataclass(frozen=True)
@@ -49,10 +57,10 @@ def _lesson_criteria(enrolments: list[Enrolment]) -> dict[int, list[Criterion]]:
     """Per enrolment, one criterion per module: its required lessons read. Two queries."""
     version_ids = {e.cohort.course_version_id for e in enrolments}
     required = db.session.execute(
-        select(Module.version_id, Module.id, Module.position, Module.title, func.count(Lesson.id))
+        select(Module, func.count(Lesson.id))
         .join(Lesson, Lesson.module_id == Module.id)
         .where(Module.version_id.in_(version_ids), Lesson.required.is_(True))
-        .group_by(Module.version_id, Module.id, Module.position, Module.title)
+        .group_by(Module.id)
         .order_by(Module.position)
     ).all()
     read = defaultdict(int)
@@ -65,14 +73,16 @@ def _lesson_criteria(enrolments: list[Enrolment]) -> dict[int, list[Criterion]]:
         read[(user_id, module_id)] = count
     criteria = {}
     for enrolment in enrolments:
-        rows = [r for r in required if r.version_id == enrolment.cohort.course_version_id]
+        rows = [(m, total) for m, total in required if m.version_id == enrolment.cohort.course_version_id]
         criteria[enrolment.id] = [
             Criterion(
-                name=f"Module {position} lessons",
-                met=read[(enrolment.user_id, module_id)] >= total,
-                detail=f"Module {position} lessons ({title}): {read[(enrolment.user_id, module_id)]} of {total} read",
+                name=f"Module {module.position} lessons",
+                met=read[(enrolment.user_id, module.id)] >= total,
+                detail=f"Module {module.position} lessons ({module.title}): "
+                       f"{read[(enrolment.user_id, module.id)]} of {total} read",
+                about=module,
             )
-            for _, module_id, position, title, total in rows
+            for module, total in rows
         ]
     return criteria
 
@@ -85,48 +95,92 @@ def _assessment_criteria(enrolments: list[Enrolment]) -> dict[int, list[Criterio
     for enrolment in enrolments:
         criteria[enrolment.id] = [
             Criterion(name=assessment.label, met=statuses[(enrolment.id, assessment.id)].passed,
-                      detail=f"{assessment.label}: {statuses[(enrolment.id, assessment.id)].detail}")
+                      detail=f"{assessment.label}: {statuses[(enrolment.id, assessment.id)].detail}",
+                      about=assessment)
             for assessment in required[enrolment.cohort.course_version_id]
         ]
     return criteria
 
 
-def _unmarked_sessions(enrolments: list[Enrolment]) -> dict[int, int]:
-    """Per enrolment, its cohort's sessions since it joined that are still to come or whose
-    register does not mark it yet: attendance is only settled once there are none. One query."""
+@dataclass(frozen=True)
+class HeldSessions:
+    """What the attendance rule counts of an enrolment's cohort's sessions (never cancelled ones)."""
+
+    #: Sessions held: ended, or with a register taken.
+    held: int = 0
+    #: Held before the participant joined: they never count for or against them.
+    before_joining: int = 0
+    #: Since they joined, still to come or with a register that does not mark them yet.
+    unmarked: int = 0
+    #: Moved here from another cohort, whose marks count too: never a late joiner.
+    transferred_in: bool = False
+
+
+def _held_sessions(enrolments: list[Enrolment], now: datetime) -> dict[int, HeldSessions]:
+    """HeldSessions of each enrolment. One query."""
+    mark = aliased(Attendance)
+    register_taken = select(mark.id).where(mark.session_id == LiveSession.id).correlate(LiveSession).exists()
+    held = (LiveSession.ends_at <= now) | register_taken
+    since_joining = LiveSession.starts_at >= Enrolment.joined_at
+    earlier = aliased(Enrolment)
+    transferred_in = select(earlier.id).where(earlier.transferred_to_id == Enrolment.id).correlate(Enrolment).exists()
     rows = db.session.execute(
-        select(Enrolment.id, func.count(LiveSession.id) - func.count(Attendance.id))
+        select(
+            Enrolment.id,
+            func.sum(case((held, 1), else_=0)),
+            func.sum(case((held & ~since_joining, 1), else_=0)),
+            func.sum(case((since_joining & Attendance.id.is_(None), 1), else_=0)),
+            func.max(case((transferred_in, 1), else_=0)),
+        )
         .join(LiveSession, LiveSession.cohort_id == Enrolment.cohort_id)
         .outerjoin(Attendance, (Attendance.session_id == LiveSession.id) & (Attendance.enrolment_id == Enrolment.id))
-        .where(Enrolment.id.in_([e.id for e in enrolments]), LiveSession.cancelled_at.is_(None),
-               LiveSession.starts_at >= Enrolment.joined_at)
+        .where(Enrolment.id.in_([e.id for e in enrolments]), LiveSession.cancelled_at.is_(None))
         .group_by(Enrolment.id)
     ).all()
-    unmarked = dict(rows)
-    return {e.id: unmarked.get(e.id, 0) for e in enrolments}
+    counts = {
+        enrolment_id: HeldSessions(int(held or 0), int(before or 0), int(unmarked or 0), bool(moved))
+        for enrolment_id, held, before, unmarked, moved in rows
+    }
+    return {e.id: counts.get(e.id, HeldSessions()) for e in enrolments}
 
 
-def _attendance_criterion(figure, threshold: int, unmarked: int) -> Criterion:
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}{'' if count == 1 else 's'}"
+
+
+def _attendance_criterion(figure: AttendanceFigure, version: CourseVersion, sessions: HeldSessions) -> Criterion:
+    """Met once the cohort has held every planned session, each since the participant joined
+    is marked, and they attended at least the threshold of those counted (never of none)."""
+    threshold, planned = version.attendance_threshold, version.live_sessions
+    needed = -(-threshold * planned // 100)
+    remaining = planned - sessions.before_joining
+    if remaining < needed and not sessions.transferred_in:
+        return Criterion("Attendance", False, (
+            f"Attendance: joined after {sessions.before_joining} of the {planned} planned sessions, so only "
+            f"{remaining} remain and {needed} are needed; the programme team can still issue the certificate"
+        ))
     detail = f"Attendance: {figure.describe(threshold)}"
-    if unmarked:
-        detail += f"; {unmarked} session{'' if unmarked == 1 else 's'} still to come or to be marked"
-    return Criterion("Attendance", unmarked == 0 and figure.meets(threshold), detail)
+    if sessions.held < planned:
+        detail += f"; {sessions.held} of {_plural(planned, 'planned session')} held"
+    if sessions.unmarked:
+        detail += f"; {_plural(sessions.unmarked, 'session')} still to come or to be marked"
+    met = sessions.held >= planned and not sessions.unmarked and figure.counted > 0 and figure.meets(threshold)
+    return Criterion("Attendance", met, detail)
 
 
-def completions_for(enrolments: list[Enrolment]) -> dict[int, Completion]:
+def completions_for(enrolments: list[Enrolment], now: datetime | None = None) -> dict[int, Completion]:
     """The completion checklist of each enrolment, in a bounded number of queries."""
     if not enrolments:
         return {}
     lessons = _lesson_criteria(enrolments)
     assessments = _assessment_criteria(enrolments)
     attendance = figures_for([e.id for e in enrolments])
-    unmarked = _unmarked_sessions(enrolments)
+    held = _held_sessions(enrolments, now or utcnow())
     return {
         enrolment.id: Completion(
             lessons[enrolment.id]
             + assessments[enrolment.id]
-            + [_attendance_criterion(attendance[enrolment.id], enrolment.cohort.course_version.attendance_threshold,
-                                     unmarked[enrolment.id])]
+            + [_attendance_criterion(attendance[enrolment.id], enrolment.cohort.course_version, held[enrolment.id])]
         )
         for enrolment in enrolments
     }

@@ -13,6 +13,7 @@ from app.certificates.forms import CheckPdfForm, VerifyCodeForm
 from app.certificates.completion import completion_for
 from app.certificates.models import Certificate
 from app.cohorts.services import current_enrolment
+from app.courses.reading import Reading
 from app.extensions import db, limiter
 from app.storage import storage
 
@@ -77,5 +78,6 @@ def mine():
     enrolment = current_enrolment(current_user)
     certificates = services.certificates_of(current_user)
     completion = completion_for(enrolment) if enrolment is not None else None
+    reading = Reading(enrolment.cohort.course_version, preview=False) if enrolment is not None else None
     return render_template("certificates/mine.html", enrolment=enrolment, completion=completion,
-                           certificates=certificates)
+                           certificates=certificates, checklist_reading=reading)

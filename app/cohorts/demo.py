@@ -1,5 +1,5 @@
-"""Demonstration cohorts: one finished (with a certificate reissued under a corrected name),
-one running now.
+"""Demonstration cohorts: one finished (every planned session held, a certificate reissued
+under a corrected name), one running now.
 
 Dates are relative to today, so the demo always shows a cohort mid-way: past sessions with
 registers taken (the latest still to take), future ones in the timetable, and someone below
@@ -142,8 +142,9 @@ def load_cohorts() -> None:
     finished = _cohort("Spring 2026 – cohort A", _intake("Spring 2026 intake", 180, finished_start), finished_start,
                        [_person(*p) for p in FINISHED], admin, facilitator)
     if finished is not None:
-        _sessions(finished, 3)
         (aisha,) = enrolments_of(finished)
+        for session in _sessions(finished, latest_version(course).live_sessions):
+            record_register(session, actor=facilitator, marks={aisha.id: ("present", None)}, now=session.ends_at)
         certificate = issue_certificate(aisha, actor=admin)  # the programme team issued it when she finished
         reissue(certificate, actor=admin, name="Aisha Begum Khan")  # she asked for her full name
 

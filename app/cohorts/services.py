@@ -94,6 +94,20 @@ def update_schedule(cohort: Cohort, *, actor, dates: dict[int, tuple[date, date]
             entry.opens_on, entry.due_on = opens_on, due_on
 
 
+def open_modules_now(cohort: Cohort, *, actor, today: date) -> int:
+    """Open every module of the cohort that has not opened yet from `today`, lessons and
+    assessments alike (due dates stay); audited. How many modules were opened."""
+    opened = {}
+    for entry in cohort.schedule:
+        if entry.opens_on > today:
+            opened[entry.module.title] = [str(entry.opens_on), str(today)]
+            entry.opens_on = today
+    if not opened:
+        raise CohortError("Every module of this cohort is already open", field="open_modules")
+    record(actor, "cohort.modules_opened", cohort, opened)
+    return len(opened)
+
+
 def cohorts_for(user):
     """A select of the cohorts a person may run: all for admins, their own for facilitators."""
     statement = select(Cohort).order_by(Cohort.start_on.desc(), Cohort.name)

@@ -103,6 +103,7 @@ def detail(cohort_id):
         placed=sum(1 for e in enrolments if e.is_placed), certificates=certificates,
         completions=completions_for([e for e in enrolments if e.is_active]), confirm=ConfirmForm(),
         now=now, to_take=sessions.registers_to_take(now, cohort=cohort),
+        today=to_local(utcnow()).date(),
     )
 
 
@@ -127,6 +128,23 @@ def schedule(cohort_id):
             flash("Module dates saved")
             return redirect(url_for("cohorts.detail", cohort_id=cohort.id))
     return render_template("cohorts/schedule.html", form=form, cohort=cohort)
+
+
+@bp.post("/cohorts/<id:cohort_id>/open-modules")
+@access.roles(Role.ADMIN)
+def open_modules(cohort_id):
+    """Open every module of the cohort now, ahead of its dates."""
+    cohort = load_cohort(cohort_id)
+    if ConfirmForm().validate_on_submit():
+        try:
+            opened = services.open_modules_now(cohort, actor=current_user, today=to_local(utcnow()).date())
+        except CohortError as error:
+            db.session.rollback()
+            flash(str(error), "info")
+        else:
+            db.session.commit()
+            flash(f"{opened} module{'' if opened == 1 else 's'} opened today")
+    return redirect(url_for("cohorts.detail", cohort_id=cohort.id))
 
 
 @bp.route("/cohorts/<id:cohort_id>/enrol", methods=["GET", "POST"])

@@ -74,6 +74,7 @@ class CourseContent:
     label: str
     summary: str
     attendance_threshold: int
+    live_sessions: int
     content_hash: str
     modules: list[ModuleContent] = field(default_factory=list)
     images: dict[str, ImageContent] = field(default_factory=dict)

@@ -138,7 +138,7 @@ class _CourseReader:
             for name in self._module_folders():
                 self.read_module(name)
             return None
-        check.keys(course, ("slug", "title", "version", "summary", "modules"), ("completion",))
+        check.keys(course, ("slug", "title", "version", "summary", "modules", "completion"))
         slug = check.slug(course, "slug", SLUG_LENGTH)
         if slug is not None and slug != self.folder.name:
             check.add(
@@ -148,7 +148,7 @@ class _CourseReader:
         title = check.text(course, "title", TITLE_LENGTH)
         label = check.text(course, "version", LABEL_LENGTH)
         summary = check.text(course, "summary")
-        threshold = self._attendance_threshold(check, course)
+        threshold, live_sessions = self._completion(check, course)
         modules = [self.read_module(name) for name in self._listed_modules(check, course)]
         if self.problems:
             return None
@@ -158,6 +158,7 @@ class _CourseReader:
             label=label,
             summary=summary,
             attendance_threshold=threshold,
+            live_sessions=live_sessions,
             content_hash=self.content_hash(),
             modules=modules,
             images=self.images,
@@ -170,16 +171,18 @@ class _CourseReader:
             if child.is_dir() and (child / "module.yaml").is_file()
         )
 
-    def _attendance_threshold(self, check: FileCheck, course: Mapping) -> int | None:
+    def _completion(self, check: FileCheck, course: Mapping) -> tuple[int | None, int | None]:
+        """The attendance threshold and the number of live sessions the course plans."""
         if "completion" not in course:
-            return DEFAULT_ATTENDANCE_THRESHOLD
+            return None, None
         completion = check.mapping(course["completion"], course.value_lines["completion"], '"completion"')
         if completion is None:
-            return None
-        check.keys(completion, (), ("attendance_threshold",))
-        return check.integer(
+            return None, None
+        check.keys(completion, ("live_sessions",), ("attendance_threshold",))
+        threshold = check.integer(
             completion, "attendance_threshold", 0, 100, required=False, default=DEFAULT_ATTENDANCE_THRESHOLD
         )
+        return threshold, check.integer(completion, "live_sessions", minimum=1)
 
     def _listed_modules(self, check: FileCheck, course: Mapping) -> list[str]:
         """The folder name of each sound entry under "modules", in order."""

@@ -116,6 +116,7 @@ def import_course(content: CourseContent, actor=None) -> CourseOutcome:
         title=content.title,
         summary=content.summary,
         attendance_threshold=content.attendance_threshold,
+        live_sessions=content.live_sessions,
         content_hash=content.content_hash,
         imported_by_id=actor.id if actor is not None else None,
         modules=[_module(position, module) for position, module in enumerate(content.modules, start=1)],

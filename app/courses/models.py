@@ -52,6 +52,8 @@ class CourseVersion(db.Model):
     summary: Mapped[str] = mapped_column(Text)
     #: Percentage of sessions a participant must attend to complete (excused ones left out).
     attendance_threshold: Mapped[int]
+    #: How many live sessions a cohort holds: attendance settles only once that many are held.
+    live_sessions: Mapped[int]
     #: SHA-256 of every file the import read: an unchanged folder imports as nothing new.
     content_hash: Mapped[str] = mapped_column(String(64))
     imported_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -19,9 +19,10 @@ from app.forms import ConfirmForm
 
 
 def render_overview(reading: Reading, completed: dict | None = None, dates: dict | None = None,
-                    statuses: dict | None = None):
+                    statuses: dict | None = None, unopened: dict | None = None):
     """A version's modules in order; with progress when `completed` is a reader's, dates when
-    known, and where the reader stands on each assessment when they can take them."""
+    known, where the reader stands on each assessment when they can take them, and when each
+    module not open yet opens."""
     modules = services.outline(reading.version)
     return render_template(
         "courses/overview.html",
@@ -32,6 +33,7 @@ def render_overview(reading: Reading, completed: dict | None = None, dates: dict
         progress=services.progress(modules, completed) if completed is not None else None,
         dates=dates or {},
         statuses=statuses or {},
+        unopened=unopened or {},
     )
 
 
@@ -69,29 +71,38 @@ def learning_overview(course_slug):
         completed=services.completions(current_user, version),
         dates=dates,
         statuses={assessment_id: status for (_, assessment_id), status in statuses.items()},
+        unopened=services.unopened(dates, assessment_services.local_today()),
     )
 
 
 def _lesson_place(course_slug: str, module_slug: str, lesson_slug: str):
+    """The version, its outline, the lesson's place in it, whether the reader has a cohort
+    to take assessments in, and the day the lesson's module opens if that is still to come."""
     version = _version_read(course_slug)
     modules = services.outline(version)
-    place = services.find_lesson(modules, module_slug, lesson_slug)
+    # Module dates come only from a cohort: without one there is no place to take assessments in.
+    dates = services.module_dates_for(current_user, version)
+    place = services.find_lesson(modules, module_slug, lesson_slug, with_assessments=bool(dates))
     if place is None:
         abort(404)
-    return version, modules, place
+    opens_on = services.unopened(dates, assessment_services.local_today()).get(place.module.id)
+    return version, modules, place, bool(dates), opens_on
 
 
 @bp.get("/learning/<course_slug>/<module_slug>/<lesson_slug>")
 @access.roles(Role.PARTICIPANT)
 def learning_lesson(course_slug, module_slug, lesson_slug):
-    """A lesson to read, with previous and next, and a button to mark it complete."""
-    version, modules, place = _lesson_place(course_slug, module_slug, lesson_slug)
+    """A lesson to read, with previous and next, and a button to mark it complete and go on;
+    before its module opens, the day it opens instead."""
+    version, modules, place, placed, opens_on = _lesson_place(course_slug, module_slug, lesson_slug)
     completed = services.completions(current_user, version)
     return render_template(
         "courses/lesson.html",
         reading=Reading(version, preview=False),
         version=version,
         place=place,
+        opens_on=opens_on,
+        assessments_open=placed,
         completed=completed,
         progress=services.progress(modules, completed),
     )
@@ -100,15 +111,17 @@ def learning_lesson(course_slug, module_slug, lesson_slug):
 @bp.post("/learning/<course_slug>/<module_slug>/<lesson_slug>/complete")
 @access.roles(Role.PARTICIPANT)
 def learning_complete(course_slug, module_slug, lesson_slug):
-    """Mark a lesson as complete (a POST, so no link or prefetch can do it)."""
-    _, _, place = _lesson_place(course_slug, module_slug, lesson_slug)
-    if ConfirmForm().validate_on_submit():
-        if services.complete_lesson(current_user, place.lesson):
-            db.session.commit()
-        flash(f"You have completed “{place.lesson.title}”")
-    return redirect(
-        url_for("courses.learning_lesson", course_slug=course_slug, module_slug=module_slug, lesson_slug=lesson_slug)
-    )
+    """Mark a lesson as complete and go on to the next step of the course (a POST, so no
+    link or prefetch can do it)."""
+    version, _, place, _, opens_on = _lesson_place(course_slug, module_slug, lesson_slug)
+    here = url_for("courses.learning_lesson", course_slug=course_slug, module_slug=module_slug, lesson_slug=lesson_slug)
+    if opens_on is not None or not ConfirmForm().validate_on_submit():
+        return redirect(here)
+    if services.complete_lesson(current_user, place.lesson):
+        db.session.commit()
+    flash(f"You have completed “{place.lesson.title}”")
+    reading = Reading(version, preview=False)
+    return redirect(reading.step_url(place.next) if place.next else reading.overview_url())
 
 
 @bp.get("/course-files/<id:version_id>/<path:path>")

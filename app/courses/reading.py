@@ -6,8 +6,9 @@ from dataclasses import dataclass
 
 from flask import url_for
 
-from app.courses.models import AssessmentKind, CourseVersion, Module
+from app.courses.models import AssessmentKind, CourseVersion, Lesson, Module
 from app.courses.rendering import html_for_page
+from app.timeutil import format_date
 
 
 @dataclass(frozen=True)
@@ -42,12 +43,33 @@ class Reading:
             **self._values(),
         )
 
-    def tasks(self, module: Module, completed: dict, statuses: dict) -> list[dict]:
+    def step_url(self, step) -> str:
+        """Where a step of the course (a lesson or an assessment) opens."""
+        if isinstance(step, Lesson):
+            return self.lesson_url(step.module, step)
+        return self.assessment_url(step.module, step)
+
+    def about_url(self, about) -> str:
+        """Where a checklist item leads: a module's lessons on the overview, or an assessment."""
+        if isinstance(about, Module):
+            return f"{self.overview_url()}#module-{about.position}-heading"
+        return self.assessment_url(about.module, about)
+
+    def step_label(self, step) -> str:
+        """A step's name in a list: a lesson's title, or "Quiz: ..." for an assessment."""
+        return step.title if isinstance(step, Lesson) else f"{step.kind.label}: {step.title}"
+
+    def tasks(self, module: Module, completed: dict, statuses: dict, opens_on=None) -> list[dict]:
         """The module's lessons then its assessments as govukTaskList items, each with the
-        status this reader sees: staff see what each task is; a participant, where they stand."""
-        return [self._lesson_task(module, lesson, completed) for lesson in module.lessons] + [
+        status this reader sees: staff see what each task is; a participant, where they stand.
+        A module that opens later (`opens_on`) lists its tasks with the day they open."""
+        tasks = [self._lesson_task(module, lesson, completed) for lesson in module.lessons] + [
             self._assessment_task(module, assessment, statuses.get(assessment.id)) for assessment in module.assessments
         ]
+        if opens_on is None:
+            return tasks
+        status = {"text": f"Opens on {format_date(opens_on)}", "classes": "govuk-task-list__status--cannot-start-yet"}
+        return [{**task, "href": None, "status": status} for task in tasks]
 
     def _lesson_task(self, module: Module, lesson, completed: dict) -> dict:
         if self.preview:

@@ -10,7 +10,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from app.cohorts.models import Cohort, Enrolment, EnrolmentStatus, ModuleSchedule
-from app.courses.models import Course, CourseFile, CourseVersion, Lesson, LessonProgress, Module
+from app.courses.models import Assessment, Course, CourseFile, CourseVersion, Lesson, LessonProgress, Module
 from app.extensions import db
 from app.signals import progress_recorded
 
@@ -82,6 +82,12 @@ def module_dates_for(user, version: CourseVersion) -> dict[int, ModuleDates]:
         )
     )
     return {module_id: ModuleDates(opens_on, due_on) for module_id, opens_on, due_on in rows}
+
+
+def unopened(dates: dict[int, ModuleDates], today: date) -> dict[int, date]:
+    """The day each module that has not opened yet opens, by module id: until then its
+    lessons and assessments are closed alike."""
+    return {module_id: entry.opens_on for module_id, entry in dates.items() if entry.opens_on > today}
 
 
 def find_version(course_slug: str, number: int) -> CourseVersion | None:
@@ -156,22 +162,30 @@ def progress(modules: list[Module], completed: dict[int, datetime]) -> CoursePro
 
 @dataclass(frozen=True)
 class LessonPlace:
-    """A lesson found in an outline, with its module and neighbours in reading order."""
+    """A lesson found in an outline, with its module and the steps either side of it in the
+    course's order: each module's lessons, then its assessments."""
 
     lesson: Lesson
     module: Module
-    previous: Lesson | None
-    next: Lesson | None
+    previous: Lesson | Assessment | None
+    next: Lesson | Assessment | None
 
 
-def find_lesson(modules: list[Module], module_slug: str, lesson_slug: str) -> LessonPlace | None:
-    """The lesson at module_slug/lesson_slug, and the lessons before and after it in the course."""
-    reading_order = [(module, lesson) for module in modules for lesson in module.lessons]
-    for index, (module, lesson) in enumerate(reading_order):
-        if module.slug == module_slug and lesson.slug == lesson_slug:
-            before = reading_order[index - 1][1] if index > 0 else None
-            after = reading_order[index + 1][1] if index + 1 < len(reading_order) else None
-            return LessonPlace(lesson, module, before, after)
+def find_lesson(
+    modules: list[Module], module_slug: str, lesson_slug: str, with_assessments: bool = True
+) -> LessonPlace | None:
+    """The lesson at module_slug/lesson_slug, and the steps before and after it in the course
+    (lessons only for a reader with no cohort to take the assessments in)."""
+    steps = [
+        (module, step)
+        for module in modules
+        for step in (*module.lessons, *(module.assessments if with_assessments else ()))
+    ]
+    for index, (module, step) in enumerate(steps):
+        if isinstance(step, Lesson) and module.slug == module_slug and step.slug == lesson_slug:
+            before = steps[index - 1][1] if index > 0 else None
+            after = steps[index + 1][1] if index + 1 < len(steps) else None
+            return LessonPlace(step, module, before, after)
     return None
 
 

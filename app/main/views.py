@@ -7,16 +7,19 @@ from sqlalchemy import text
 from app import access
 from app.auth.models import Role
 from app.cohorts.sessions import registers_to_take
-from app.main import bp
 from app.extensions import db, limiter
+from app.main import bp
+from app.main.participant_home import participant_home
+from app.timeutil import utcnow
 
 
 @bp.get("/")
 @access.signed_in
 def home():
-    """Each role's starting point."""
+    """Each role's starting point; for a participant, what to do next."""
     registers = registers_to_take(facilitator=current_user) if current_user.has_role(Role.FACILITATOR) else []
-    return render_template("main/home.html", roles=current_user.roles, registers=registers)
+    next_steps = participant_home(current_user, utcnow()) if current_user.has_role(Role.PARTICIPANT) else None
+    return render_template("main/home.html", roles=current_user.roles, registers=registers, next=next_steps)
 
 
 @bp.get("/accessibility")

@@ -19,7 +19,7 @@ from app.extensions import db
 from app.mail.delivery import deliver_pending
 from app.timeutil import utcnow
 from tests.assessments.conftest import assignment_of, enrolment_of, quiz_of
-from tests.factories import make_cohort, make_submission, make_user
+from tests.factories import hold_sessions, make_cohort, make_submission, make_user
 
 
 @pytest.fixture
@@ -39,6 +39,8 @@ def mark(submission, actor, outcome="pass", feedback="Clear and well evidenced."
 
 
 def test_a_pass_records_the_mark_audits_it_and_emails_the_participant(smtp, submission, facilitator, participant):
+    deliver_pending()
+    smtp.messages.clear()  # the email telling them of their place
     mark(submission, facilitator)
     db.session.commit()
     assert submission.status is SubmissionStatus.PASSED
@@ -108,6 +110,7 @@ def test_the_second_of_two_markers_gets_a_conflict_and_the_first_mark_stands(sub
 
 
 def test_passing_the_last_assignment_issues_the_certificate(imported, submission, facilitator, participant, cohort):
+    hold_sessions(cohort, imported.live_sessions, actor=facilitator, present=[enrolment_of(participant, cohort)])
     for module in outline(imported):
         for lesson in module.lessons:
             complete_lesson(participant, lesson)

@@ -18,7 +18,7 @@ from app.courses.services import complete_lesson, outline
 from app.extensions import db
 from app.timeutil import to_utc
 from tests.assessments.conftest import assignment_of, enrolment_of, quiz_of, right_answers, wrong_answers
-from tests.factories import make_cohort, make_submission
+from tests.factories import hold_sessions, make_cohort, make_submission
 
 
 @pytest.fixture
@@ -130,7 +130,8 @@ def test_the_quiz_opens_with_its_module_and_closes_when_the_cohort_ends(quiz, en
     assert quizzes.submit_attempt(attempt, enrolment, right_answers(quiz), now=noon(cohort.end_on)).passed
 
 
-def test_passing_the_last_thing_left_issues_the_certificate_at_once(imported, quiz, enrolment, participant):
+def test_passing_the_last_thing_left_issues_the_certificate_at_once(imported, quiz, enrolment, participant, facilitator):
+    hold_sessions(enrolment.cohort, imported.live_sessions, actor=facilitator, present=[enrolment])
     for module in outline(imported):
         for lesson in module.lessons:
             complete_lesson(participant, lesson)

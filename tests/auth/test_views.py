@@ -19,7 +19,7 @@ def link_in(smtp, address: str) -> str:
     return match.group(1)
 
 
-def test_invitation_then_set_password_then_sign_in_over_real_smtp(admin_client, smtp, client):
+def test_invitation_then_set_password_signs_in_over_real_smtp(admin_client, smtp, client):
     council = make_council("Adur District Council")
     response = admin_client.post(
         "/admin/people/invite",
@@ -34,17 +34,18 @@ def test_invitation_then_set_password_then_sign_in_over_real_smtp(admin_client, 
     form = client.get(link)
     assert "Welcome, Nia Evans" in parse(form).get_text()
     done = client.post(link, data={"password": "a walk by the river", "confirm": "a walk by the river"})
-    assert done.headers["Location"] == "/sign-in"
-
-    signed_in = client.post("/sign-in", data={"email": "nia.evans@adur.gov.uk", "password": "a walk by the river"})
-    assert signed_in.status_code == 302
-    home = client.get("/")
+    home = client.get(done.headers["Location"])
     assert "Welcome, Nia Evans" in parse(home).h1.get_text()
+    assert "Your password is set and you are signed in." in parse(home).get_text()
     assert "for Adur District Council" in parse(home).get_text()
 
     again = client.get(link)
     assert again.status_code == 400
     assert "already been used" in parse(again).h1.get_text()
+
+    client.post("/sign-out", data={"csrf_token": csrf_token_from(home.get_data(as_text=True))})
+    signed_in = client.post("/sign-in", data={"email": "nia.evans@adur.gov.uk", "password": "a walk by the river"})
+    assert signed_in.status_code == 302
 
 
 def test_set_password_refuses_a_weak_password_and_keeps_the_page(client):

@@ -33,14 +33,18 @@ def test_a_participant_reads_a_lesson_marks_it_complete_and_sees_progress_move(p
     assert page.locator("#module-progress").inner_text() == "This module: 0 of 2 lessons completed"
     assert_accessible(page)
 
-    page.get_by_role("button", name="Mark as complete").click()
+    page.get_by_role("button", name="Mark as complete and continue").click()
+    assert page.get_by_role("heading", level=1).inner_text() == "Finding out what people need"
+    assert "You have completed “What a user need is”" in page.locator(".govuk-notification-banner").inner_text()
     assert page.locator("#module-progress").inner_text() == "This module: 1 of 2 lessons completed"
     assert page.locator("#course-progress").inner_text() == "The course: 1 of 3 lessons completed"
-    assert "You completed this lesson on" in page.locator("#lesson-status").inner_text()
     assert_accessible(page)
 
+    page.get_by_role("link", name="Previous").click()
+    assert "You completed this lesson on" in page.locator("#lesson-status").inner_text()
     page.get_by_role("link", name="Next").click()
-    assert page.get_by_role("heading", level=1).inner_text() == "Finding out what people need"
+    page.get_by_role("link", name="Next").click()
+    assert page.get_by_role("heading", level=1).inner_text() == "Small steps"
     page.get_by_role("link", name="Back to Leading change").click()
     assert "You have completed 1 of 3 lessons (33%)" in page.locator("#course-progress").inner_text()
     assert page.locator("#module-1-progress").inner_text() == "1 of 2 lessons completed"
@@ -74,3 +78,30 @@ def test_an_admin_sees_the_problems_then_imports_and_previews(page, app, tmp_pat
         assert_accessible(page)
     finally:
         app.config["COURSES_DIR"] = old
+
+
+def test_a_placed_participants_home_says_what_to_do_next_and_continues_there(page):
+    from datetime import timedelta
+
+    from app.assessments.services import local_today
+    from app.cohorts.services import enrol
+    from app.timeutil import utcnow
+    from tests.factories import make_cohort, make_live_session
+
+    cohort = make_cohort(start_on=local_today())
+    person = make_user("participant")
+    enrol(cohort, person, actor=None)
+    make_live_session(cohort, starts_at=utcnow() + timedelta(days=3), title="Workshop 1: Why digital")
+    db.session.commit()
+    sign_in(page, person.email)
+    assert "Workshop 1: Why digital" in page.locator("#next-session").inner_text()
+    assert_accessible(page)
+    page.locator("#continue").get_by_role("link").click()
+    assert page.get_by_role("heading", level=1).inner_text() == "Lesson 1.1"
+    page.goto("/")
+    page.get_by_role("link", name="Your progress and certificate").click()
+    page.get_by_role("link", name=(
+        "Attendance: No sessions counted yet; 80% needed; 0 of 1 planned session held; "
+        "1 session still to come or to be marked"
+    )).click()
+    assert page.get_by_role("heading", level=1).inner_text() == "My attendance"

@@ -13,14 +13,22 @@ from app.cohorts.services import enrol
 from app.courses.models import LessonProgress
 from app.courses.services import complete_lesson
 from app.extensions import db
-from tests.factories import make_cohort, make_course, make_course_version, make_intake, make_live_session, make_user
+from tests.factories import (
+    hold_sessions,
+    make_cohort,
+    make_course,
+    make_course_version,
+    make_intake,
+    make_live_session,
+    make_user,
+)
 
 STATUSES = ["present", "late", "absent", "excused"]
 
 
-def cohort_without_assessments(admin):
+def cohort_without_assessments(admin, live_sessions: int = 1):
     course = make_course()
-    version = make_course_version(course, modules=2, lessons=2)
+    version = make_course_version(course, modules=2, lessons=2, live_sessions=live_sessions)
     for module in version.modules:
         module.assessments = []
     db.session.commit()
@@ -36,7 +44,9 @@ def _clean():
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(read=st.lists(st.booleans(), min_size=4, max_size=4), marks=st.lists(st.sampled_from(STATUSES), max_size=6))
-def test_complete_exactly_when_every_lesson_is_read_and_attendance_meets_the_threshold(app, read, marks):
+def test_complete_exactly_when_every_lesson_is_read_and_attendance_of_some_sessions_meets_the_threshold(
+    app, read, marks
+):
     _clean()
     admin = make_user("admin")
     cohort = cohort_without_assessments(admin)
@@ -54,7 +64,7 @@ def test_complete_exactly_when_every_lesson_is_read_and_attendance_meets_the_thr
 
     attended = sum(s in ("present", "late") for s in marks)
     counted = sum(s != "excused" for s in marks)
-    attendance_ok = counted == 0 or attended * 100 >= 80 * counted
+    attendance_ok = counted > 0 and attended * 100 >= 80 * counted
     expected = all(read) and attendance_ok
     issued = db.session.scalar(select(Certificate).where(Certificate.enrolment_id == enrolment.id))
     # The certificate was issued the moment the last criterion was met, not by a sweep.
@@ -89,6 +99,7 @@ def test_the_sweep_issues_a_certificate_earned_but_missed(admin):
     cohort = cohort_without_assessments(admin)
     person = make_user("participant")
     enrolment = enrol(cohort, person, actor=admin, now=datetime(2027, 2, 1))
+    hold_sessions(cohort, 1, actor=admin, present=[enrolment])
     for module in cohort.course_version.modules:
         for lesson in module.lessons:
             # Written directly, as if the request had died before it could issue the certificate.
@@ -98,3 +109,92 @@ def test_the_sweep_issues_a_certificate_earned_but_missed(admin):
     assert sweep() == {"issued": 1}
     assert sweep() == {"issued": 0}
     assert db.session.scalar(select(Certificate).where(Certificate.enrolment_id == enrolment.id)).state == "valid"
+
+
+def _certificates(enrolment) -> list[Certificate]:
+    return db.session.scalars(select(Certificate).where(Certificate.enrolment_id == enrolment.id)).all()
+
+
+def _read_everything(person, cohort) -> None:
+    for module in cohort.course_version.modules:
+        for lesson in module.lessons:
+            complete_lesson(person, lesson)
+    db.session.commit()
+
+
+def test_every_lesson_done_with_no_session_held_issues_nothing(admin):
+    from app.certificates.completion import sweep
+
+    cohort = cohort_without_assessments(admin, live_sessions=3)
+    person = make_user("participant")
+    enrolment = enrol(cohort, person, actor=admin, now=datetime(2026, 1, 1))
+    _read_everything(person, cohort)
+    assert sweep() == {"issued": 0}
+    assert _certificates(enrolment) == []
+    attendance_criterion = completion_for(enrolment).criteria[-1]
+    assert not attendance_criterion.met
+    assert attendance_criterion.detail == (
+        "Attendance: No sessions counted yet; 80% needed; 0 of 3 planned sessions held"
+    )
+
+
+def test_fewer_held_sessions_than_the_course_plans_issue_nothing(admin):
+    cohort = cohort_without_assessments(admin, live_sessions=3)
+    person = make_user("participant")
+    enrolment = enrol(cohort, person, actor=admin, now=datetime(2026, 1, 1))
+    _read_everything(person, cohort)
+    hold_sessions(cohort, 2, actor=admin, present=[enrolment])
+    assert _certificates(enrolment) == []
+    assert completion_for(enrolment).criteria[-1].detail == (
+        "Attendance: 2 of 2 sessions (100%); 80% needed; 2 of 3 planned sessions held"
+    )
+
+
+def test_the_last_planned_register_issues_the_certificate_once(admin):
+    cohort = cohort_without_assessments(admin, live_sessions=3)
+    person = make_user("participant")
+    enrolment = enrol(cohort, person, actor=admin, now=datetime(2026, 1, 1))
+    _read_everything(person, cohort)
+    hold_sessions(cohort, 2, actor=admin, present=[enrolment])
+    assert _certificates(enrolment) == []
+    (last,) = hold_sessions(cohort, 1, actor=admin, present=[enrolment])
+    assert len(_certificates(enrolment)) == 1
+    attendance.record_register(last, actor=admin, marks={enrolment.id: ("late", None)}, now=last.ends_at)
+    db.session.commit()
+    assert len(_certificates(enrolment)) == 1
+
+
+def test_someone_who_joined_too_late_to_attend_enough_sessions_is_told_so(admin):
+    cohort = cohort_without_assessments(admin, live_sessions=4)
+    early = make_user("participant")
+    early_enrolment = enrol(cohort, early, actor=admin, now=datetime(2026, 1, 1))
+    hold_sessions(cohort, 2, actor=admin, present=[early_enrolment])
+    late = make_user("participant")
+    enrolment = enrol(cohort, late, actor=admin, now=datetime(2026, 3, 1))
+    _read_everything(late, cohort)
+    hold_sessions(cohort, 2, actor=admin, present=[early_enrolment, enrolment])
+    assert _certificates(enrolment) == []
+    criterion = completion_for(enrolment).criteria[-1]
+    assert (criterion.met, criterion.detail) == (False, (
+        "Attendance: joined after 2 of the 4 planned sessions, so only 2 remain and 4 are needed; "
+        "the programme team can still issue the certificate"
+    ))
+
+
+def test_someone_moved_in_from_another_cohort_is_not_a_late_joiner(admin):
+    from app.cohorts.services import transfer
+
+    first = cohort_without_assessments(admin, live_sessions=2)
+    version = first.course_version
+    person = make_user("participant")
+    enrolment = enrol(first, person, actor=admin, now=datetime(2026, 1, 1))
+    hold_sessions(first, 1, actor=admin, present=[enrolment])
+    second = make_cohort(first.intake)
+    assert second.course_version_id == version.id
+    stayer = enrol(second, make_user("participant"), actor=admin, now=datetime(2026, 1, 1))
+    hold_sessions(second, 1, actor=admin, present=[stayer])
+    moved = transfer(enrolment, second, actor=admin, reason="Moved team")
+    db.session.commit()
+    _read_everything(person, second)
+    hold_sessions(second, 1, actor=admin, present=[stayer, moved])
+    assert len(_certificates(moved)) == 1

@@ -93,3 +93,20 @@ def test_an_admin_reissues_with_a_corrected_name(admin, admin_client):
     assert certificate.state == "superseded"
     page = parse(admin_client.get(response.headers["Location"]))
     assert "Gareth Lewis" in page.select_one("main").get_text()
+
+
+def test_each_item_of_my_progress_links_to_its_lessons_assessment_or_attendance(admin, login):
+    cohort = make_cohort()
+    person = make_user("participant")
+    enrol(cohort, person, actor=admin)
+    db.session.commit()
+    page = parse(login(person).get("/my/progress"))
+    links = [(a.get_text().split(":")[0], a["href"]) for a in page.select(".app-checklist a")]
+    course = cohort.course_version.course.slug
+    quiz = cohort.course_version.modules[0].assessments[0]
+    assert links == [
+        ("Module 1 lessons (Module 1)", f"/learning/{course}#module-1-heading"),
+        ("Module 2 lessons (Module 2)", f"/learning/{course}#module-2-heading"),
+        ("Module 1 quiz", f"/quizzes/{quiz.id}"),
+        ("Attendance", "/my/attendance"),
+    ]

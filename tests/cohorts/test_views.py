@@ -189,3 +189,33 @@ def test_the_cohort_edit_form_posted_back_unchanged_saves(admin_client):
     assert response.status_code == 302, parse(response).select_one(".govuk-error-summary").get_text()
     assert response.headers["Location"].endswith(f"/cohorts/{cohort.id}")
     assert db.session.get(Cohort, cohort.id).name == "Spring 2027 – cohort A"
+
+
+def test_the_programme_team_opens_a_cohorts_modules_early_and_the_participant_can_start(admin_client, login):
+    from app.assessments.services import local_today
+
+    cohort = make_cohort(start_on=local_today())
+    person = make_user("participant")
+    services.enrol(cohort, person, actor=None)
+    db.session.commit()
+    version = cohort.course_version
+    lesson_url = f"/learning/{version.course.slug}/02-module-2/01-lesson-2-1"
+    assert parse(login(person).get(lesson_url)).select_one("#lesson-opens") is not None
+    page = parse(admin_client.get(f"/cohorts/{cohort.id}"))
+    form = page.select_one(f"form[action='/cohorts/{cohort.id}/open-modules']")
+    assert form.button.get_text(strip=True) == "Open every module now"
+
+    response = admin_client.post(f"/cohorts/{cohort.id}/open-modules")
+    page = parse(admin_client.get(response.headers["Location"]))
+    assert "1 module opened today" in page.select_one(".govuk-notification-banner").get_text()
+    assert page.select_one(f"form[action='/cohorts/{cohort.id}/open-modules']") is None
+    (event,) = db.session.query(AuditEvent).filter_by(action="cohort.modules_opened").all()
+    assert event.changes == {"Module 2": [str(local_today() + timedelta(days=14)), str(local_today())]}
+    lesson = parse(login(person).get(lesson_url))
+    assert lesson.select_one("#lesson-opens") is None and lesson.select_one(".app-prose")
+
+
+def test_a_facilitator_cannot_open_modules_early(admin, login):
+    facilitator = make_user("facilitator")
+    cohort = make_cohort(facilitators=[facilitator])
+    assert login(facilitator).post(f"/cohorts/{cohort.id}/open-modules").status_code in (403, 404)

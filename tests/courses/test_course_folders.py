@@ -18,11 +18,12 @@ def test_the_good_fixture_course_loads_with_no_problems():
     report = load_courses(GOOD)
     assert report.problems == []
     [course] = report.courses
-    assert (course.slug, course.title, course.label, course.attendance_threshold) == (
+    assert (course.slug, course.title, course.label, course.attendance_threshold, course.live_sessions) == (
         "leading-change",
         "Leading change",
         "2027.1",
         75,
+        4,
     )
     assert [m.slug for m in course.modules] == ["01-user-needs", "02-delivery"]
     first, second = course.modules
@@ -124,12 +125,25 @@ ASSIGNMENT = "leading-change/02-delivery/assignment.md"
             "attendance_threshold: 101",
             f'{COURSE}:7: "attendance_threshold" must be from 0 to 100, not 101',
         ),
+        (
+            COURSE,
+            "live_sessions: 4",
+            "live_sessions: 0",
+            f'{COURSE}:8: "live_sessions" must be 1 or more, not 0',
+        ),
+        (COURSE, "  live_sessions: 4\n", "", f'{COURSE}:7: "live_sessions" is missing'),
+        (
+            COURSE,
+            "completion:\n  attendance_threshold: 75\n  live_sessions: 4\n",
+            "",
+            f'{COURSE}:1: "completion" is missing',
+        ),
         (COURSE, "title: Leading change\n", "", f'{COURSE}:1: "title" is missing'),
         (
             COURSE,
             "  - 02-delivery",
             "  - 2-delivery",
-            f'{COURSE}:10: "2-delivery" is not a module folder name: two digits, a hyphen and a slug, like 01-why-digital',
+            f'{COURSE}:11: "2-delivery" is not a module folder name: two digits, a hyphen and a slug, like 01-why-digital',
         ),
         (MODULE, "hours: 2.5", "hours: 0", f'{MODULE}:4: "hours" must be a number greater than 0, not 0'),
         (
@@ -244,7 +258,7 @@ def test_without_a_readable_course_yaml_the_modules_are_still_checked(courses_fo
 def test_a_module_folder_left_out_of_the_course_is_reported(courses_folder):
     edit(courses_folder / COURSE, "  - 02-delivery\n", "")
     assert problems_of(courses_folder) == [
-        f"{COURSE}:9: the folder 02-delivery/ has a module.yaml but is not listed under modules"
+        f"{COURSE}:10: the folder 02-delivery/ has a module.yaml but is not listed under modules"
     ]
 
 

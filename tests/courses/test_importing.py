@@ -24,12 +24,8 @@ def test_importing_a_course_stores_its_modules_lessons_assessments_and_images(ad
     [outcome] = report.outcomes
     assert outcome.description == "new course, version 1 (2027.1)"
     version = db.session.scalar(select(CourseVersion))
-    assert (version.course.slug, version.number, version.label, version.attendance_threshold) == (
-        "leading-change",
-        1,
-        "2027.1",
-        75,
-    )
+    assert (version.course.slug, version.number, version.label, version.attendance_threshold,
+            version.live_sessions) == ("leading-change", 1, "2027.1", 75, 4)
     assert version.imported_by_id == admin.id
     assert [m.slug for m in version.modules] == ["01-user-needs", "02-delivery"]
     first = version.modules[0]

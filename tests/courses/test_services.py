@@ -20,12 +20,14 @@ def test_a_participant_reads_the_latest_version_of_a_course():
     assert services.versions_for(participant) == [other, latest]
 
 
-def test_a_lesson_is_found_with_its_neighbours_across_modules():
+def test_a_lesson_is_found_with_its_neighbours_across_modules_and_their_assessments():
     version = make_course_version(modules=2, lessons=2)
     modules = services.outline(version)
     place = services.find_lesson(modules, "01-module-1", "02-lesson-1-2")
     assert place.lesson.title == "Lesson 1.2"
-    assert (place.previous.title, place.next.title) == ("Lesson 1.1", "Lesson 2.1")
+    assert (place.previous.title, place.next.title) == ("Lesson 1.1", "Check your understanding")
+    after_the_quiz = services.find_lesson(modules, "02-module-2", "01-lesson-2-1")
+    assert after_the_quiz.previous.title == "Check your understanding"
     first = services.find_lesson(modules, "01-module-1", "01-lesson-1-1")
     last = services.find_lesson(modules, "02-module-2", "02-lesson-2-2")
     assert first.previous is None and last.next is None

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from bs4 import BeautifulSoup
 from flask import render_template
-from datetime import date
+from datetime import date, timedelta
 
 from app.courses.services import ModuleDates, outline
 from app.courses.reading import Reading
-from tests.factories import make_course, make_course_version, make_user
+from app.extensions import db
+from app.timeutil import format_date
+from tests.factories import make_cohort, make_course, make_course_version, make_intake, make_user
 from tests.pages import parse
 
 OVERVIEW = "/learning/leading-change"
@@ -57,6 +59,7 @@ def test_the_overview_shows_module_dates_when_a_cohort_gives_them(app, imported)
             progress=None,
             dates={modules[0].id: ModuleDates(date(2027, 3, 1), date(2027, 3, 15))},
             statuses={},
+            unopened={},
         )
     facts = [
         " ".join(p.get_text().split())
@@ -75,7 +78,7 @@ def test_a_lesson_shows_its_sanitised_text_neighbours_and_a_button_to_complete_i
     prose = page.select_one(".app-prose")
     assert prose.find("table") and prose.find("h2").get_text() == "Needs, not tools"
     assert prose.find("img")["src"] == f"/course-files/{imported.id}/01-user-needs/images/journey.png"
-    assert page.select_one("form[action$='/complete'] button").get_text(strip=True) == "Mark as complete"
+    assert page.select_one("form[action$='/complete'] button").get_text(strip=True) == "Mark as complete and continue"
     assert page.select_one(".govuk-pagination__prev") is None
     assert (
         page.select_one(".govuk-pagination__next a")["href"]
@@ -85,14 +88,16 @@ def test_a_lesson_shows_its_sanitised_text_neighbours_and_a_button_to_complete_i
     assert page.select_one("nav[aria-label=Back] a.govuk-back-link")["href"] == OVERVIEW
 
 
-def test_marking_a_lesson_complete_moves_the_progress(login, imported):
+def test_marking_a_lesson_complete_moves_the_progress_and_goes_on_to_the_next(login, imported):
     client = login(make_user("participant"))
     response = client.post(f"{LESSON}/complete")
-    assert response.status_code == 302 and response.headers["Location"] == LESSON
-    page = parse(client.get(LESSON))
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/learning/leading-change/01-user-needs/02-finding-out"
+    next_page = parse(client.get(response.headers["Location"]))
     assert (
-        "You have completed “What a user need is”" in page.select_one(".govuk-notification-banner").get_text()
+        "You have completed “What a user need is”" in next_page.select_one(".govuk-notification-banner").get_text()
     )
+    page = parse(client.get(LESSON))
     assert "You completed this lesson on" in page.select_one("#lesson-status").get_text()
     assert page.select_one("form[action$='/complete']") is None
     assert page.select_one("#module-progress").get_text() == "This module: 1 of 2 lessons completed"
@@ -112,14 +117,50 @@ def test_marking_complete_needs_the_form_token(login, imported, request):
     assert "0 of 3" in parse(client.get(OVERVIEW)).select_one("#course-progress").get_text()
 
 
-def test_a_lesson_in_the_middle_links_back_and_on_across_modules(login, imported):
-    page = parse(login(make_user("participant")).get("/learning/leading-change/01-user-needs/02-finding-out"))
+def test_after_a_modules_last_lesson_next_is_its_quiz_and_the_lesson_list_shows_it(login, imported):
+    from app.cohorts.services import enrol
+
+    without_a_place = parse(login(make_user("participant")).get("/learning/leading-change/01-user-needs/02-finding-out"))
+    assert without_a_place.select_one(".govuk-pagination__next a")["href"] == "/learning/leading-change/02-delivery/01-small-steps"
+    assert without_a_place.select(".app-lesson-list a")[-1].get_text() == "What a user need is"
+    person = make_user("participant")
+    enrol(make_cohort(make_intake(course=imported.course), start_on=date.today() - timedelta(days=14)), person, actor=None)
+    db.session.commit()
+    client = login(person)
+    page = parse(client.get("/learning/leading-change/01-user-needs/02-finding-out"))
+    quiz = imported.modules[0].assessments[0]
     assert page.select_one(".govuk-pagination__prev a")["href"] == LESSON
-    assert (
-        page.select_one(".govuk-pagination__next a")["href"]
-        == "/learning/leading-change/02-delivery/01-small-steps"
+    assert page.select_one(".govuk-pagination__next a")["href"] == f"/quizzes/{quiz.id}"
+    assert "Quiz: User needs - check your understanding" in page.select_one(".govuk-pagination__next").get_text()
+    assert [a.get_text() for a in page.select(".app-lesson-list a")][-1] == "Quiz: User needs - check your understanding"
+    assert client.post("/learning/leading-change/01-user-needs/02-finding-out/complete").headers["Location"] == (
+        f"/quizzes/{quiz.id}"
     )
-    assert "Small steps" in page.select_one(".govuk-pagination__next").get_text()
+    next_module = parse(client.get("/learning/leading-change/02-delivery/01-small-steps"))
+    assert next_module.select_one(".govuk-pagination__prev a")["href"] == f"/quizzes/{quiz.id}"
+
+
+def test_a_module_not_open_yet_shows_when_it_opens_and_keeps_its_lessons_closed(login, imported):
+    from app.cohorts.services import enrol
+
+    cohort = make_cohort(make_intake(course=imported.course), start_on=date.today())
+    person = make_user("participant")
+    enrol(cohort, person, actor=None)
+    db.session.commit()
+    client = login(person)
+    opens = format_date(date.today() + timedelta(days=14))
+    overview = parse(client.get(OVERVIEW))
+    assert " ".join(overview.select_one("#module-2-opens").get_text().split()) == (
+        f"Opens on {opens}: its lessons and assessments open together."
+    )
+    assert overview.select_one("#module-1-opens") is None
+    assert [a["href"] for a in overview.select(".govuk-task-list a") if "02-delivery" in a["href"]] == []
+    assert f"Opens on {opens}" in overview.select_one("#module-2-1-status").get_text()
+    lesson = parse(client.get("/learning/leading-change/02-delivery/01-small-steps"))
+    assert lesson.select_one(".app-prose") is None and lesson.select_one("form[action$='/complete']") is None
+    assert f"This lesson opens on {opens}" in lesson.select_one("#lesson-opens").get_text()
+    client.post("/learning/leading-change/02-delivery/01-small-steps/complete")
+    assert "0 of 3" in parse(client.get(OVERVIEW)).select_one("#course-progress").get_text()
 
 
 def test_unknown_courses_modules_and_lessons_are_not_found(login, imported):

@@ -78,3 +78,21 @@ def test_the_demo_adur_lead_sees_every_adur_nominee(login):
     expected = db.session.scalars(select(Nomination.nominee_name).where(Nomination.council_id == lead.council_id)).all()
     assert sorted(names) == sorted(expected)
     assert page.select('a[href^="/verify/DLP-"]'), "a certificate to verify"
+
+
+def test_every_demo_certificate_comes_from_a_cohort_that_held_every_planned_session():
+    from app.certificates.completion import completion_for
+    from app.cohorts.models import LiveSession
+
+    demo.load()
+    db.session.commit()
+    certificates = db.session.scalars(select(Certificate)).all()
+    assert certificates
+    for certificate in certificates:
+        enrolment = db.session.get(Enrolment, certificate.enrolment_id)
+        held = count(select(func.count(LiveSession.id)).where(
+            LiveSession.cohort_id == enrolment.cohort_id, LiveSession.cancelled_at.is_(None),
+            LiveSession.ends_at < utcnow(),
+        ))
+        assert held >= enrolment.cohort.course_version.live_sessions
+        assert "held" not in completion_for(enrolment).criteria[-1].detail
