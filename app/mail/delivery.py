@@ -14,7 +14,7 @@ from __future__ import annotations
 import random
 import threading
 import time
-from datetime import timedelta
+from datetime import datetime, timedelta
 from email.message import EmailMessage
 from email.utils import make_msgid
 from pathlib import Path
@@ -148,34 +148,36 @@ def _next_slot(wait_up_to: float) -> bool:
     Commits whatever the session holds, so the last message's outcome goes with it."""
     interval = timedelta(seconds=60 / current_app.config["MAIL_RATE_PER_MINUTE"])
     now = utcnow()  # the real clock, even when a run is told to act as if at another time
-    pace = _locked_pace(now)
-    slot = max(pace.next_slot_at, now)
+    slot = max(_locked_pace(now), now)
     wait = (slot - now).total_seconds()
     if wait > wait_up_to:
         _commit()
         return False
-    pace.next_slot_at = slot + interval
+    db.session.execute(
+        update(MailPace).where(MailPace.id == 1).values(next_slot_at=slot + interval)
+        .execution_options(synchronize_session=False)
+    )
     _commit()
     if wait > 0:
         time.sleep(wait)
     return True
 
 
-def _locked_pace(now) -> MailPace:
-    """The pace row, locked for this transaction: a write first, since SQLite has no row
-    locks and its one writer at a time is the only lock it offers."""
+def _locked_pace(now) -> datetime:
+    """The pace row's next slot, the row locked for this transaction: a write first, since
+    SQLite has no row locks and its one writer at a time is the only lock it offers."""
     while True:
-        touched = db.session.execute(
+        next_slot = db.session.execute(
             update(MailPace).where(MailPace.id == 1).values(next_slot_at=MailPace.next_slot_at)
+            .returning(MailPace.next_slot_at)
             .execution_options(synchronize_session=False)
-        ).rowcount
-        if touched:
-            return db.session.get(MailPace, 1, populate_existing=True)
+        ).scalar()
+        if next_slot is not None:
+            return next_slot
         try:
             with db.session.begin_nested():
-                pace = MailPace(id=1, next_slot_at=now)
-                db.session.add(pace)
-            return pace
+                db.session.add(MailPace(id=1, next_slot_at=now))
+            return now
         except IntegrityError:
             continue  # another sender made it first: lock theirs
 
@@ -202,6 +204,10 @@ def deliver_pending(now=None, stop: threading.Event | None = None) -> dict[str, 
     started = renewed = time.monotonic()
     counts = {"sent": 0, "retry": 0, "failed": 0, "expired": _expire(now)}
     claimed = _claim(now, config["MAIL_RATE_PER_MINUTE"])
+    # Loaded once; they stay loaded across the commits, since they are this sender's alone.
+    messages = {m.id: m for m in db.session.scalars(select(OutboxMessage).where(OutboxMessage.id.in_(claimed)))}
+    session = db.session()
+    session.expire_on_commit = False
     relay = Relay(stop)
     done = 0
     try:
@@ -209,7 +215,7 @@ def deliver_pending(now=None, stop: threading.Event | None = None) -> dict[str, 
             left = config["MAIL_RUN_SECONDS"] - (time.monotonic() - started)
             if (stop is not None and stop.is_set()) or left <= 0 or not _next_slot(left):
                 break
-            outcome = _attempt(db.session.get(OutboxMessage, message_id), now, relay)
+            outcome = _attempt(messages[message_id], now, relay)
             if stop is not None and stop.is_set() and outcome != "sent":
                 db.session.rollback()
                 break  # cut short by the stop, not the relay's doing: try again next run
@@ -220,6 +226,7 @@ def deliver_pending(now=None, stop: threading.Event | None = None) -> dict[str, 
                 _renew(claimed[done:], now + timedelta(seconds=renewed - started))
         _commit()
     finally:
+        session.expire_on_commit = True
         db.session.rollback()
         _release(claimed[done:])
         relay.close()
