@@ -21,6 +21,7 @@ from app.courses.importing import import_course
 from app.courses.course_folders import load_courses
 from app.extensions import db
 from app.intakes.demo import load_intakes
+from app.mail.demo import load_outbox_demo
 from app.reports.demo import load_reports_demo
 
 SAMPLE_REGISTER = Path(__file__).resolve().parent.parent / "sample-data" / "councils.csv"
@@ -61,6 +62,7 @@ def load() -> list[tuple[str, str]]:
     load_cohorts()
     load_assessments()
     load_reports_demo()
+    load_outbox_demo()
     return [(user.grants[0].role.label, user.email) for user in people]
 
 

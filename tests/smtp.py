@@ -51,14 +51,17 @@ class SmtpSink:
 
 class HostileRelay:
     """A raw SMTP server that misbehaves on purpose: it may answer every line slowly (a
-    tarpit, one line of a long reply each `delay` seconds), or refuse the QUIT after it
-    has accepted the message. `accepted` counts the messages it said 250 to."""
+    tarpit, one line of a long reply each `delay` seconds), refuse the QUIT after it
+    has accepted the message, or hang up after `close_after` messages on a connection.
+    `accepted` counts the messages it said 250 to, `connections` the connections made."""
 
-    def __init__(self, *, delay: float = 0.0, reply_lines: int = 1, quit_reply: str = "221 Bye"):
+    def __init__(self, *, delay: float = 0.0, reply_lines: int = 1, quit_reply: str = "221 Bye",
+                 close_after: int | None = None):
         import socketserver
 
         self.delay, self.reply_lines, self.quit_reply = delay, reply_lines, quit_reply
-        self.accepted = 0
+        self.close_after = close_after
+        self.accepted = self.connections = 0
         self.port = free_port()
         relay = self
 
@@ -73,6 +76,8 @@ class HostileRelay:
                 self.wfile.flush()
 
             def handle(self):
+                relay.connections += 1
+                taken = 0
                 try:
                     self.reply("220 hostile.test ESMTP")
                     while line := self.rfile.readline():
@@ -82,7 +87,10 @@ class HostileRelay:
                             while self.rfile.readline() not in (b".\r\n", b""):
                                 pass
                             relay.accepted += 1
+                            taken += 1
                             self.reply("250 Accepted")
+                            if taken == relay.close_after:
+                                return
                         elif command.startswith("QUIT"):
                             self.reply(relay.quit_reply)
                             return

@@ -5,40 +5,33 @@ sent after. A sender that dies between the two leaves the lease to run out (a mi
 message is sent again, so a crash can repeat one email but never lose one. Duplicates from
 planning are impossible because the outbox's dedupe key is unique. Every sender shares one
 pace (a locked row), so the rate holds however many run; each message and each run has a
-deadline, so a slow relay delays email but never the rest of the scheduler.
+deadline, so a slow relay delays email but never the rest of the scheduler. A run sends its
+batch over one SMTP connection (smtp.py).
 """
 
 from __future__ import annotations
 
 import random
-import smtplib
-import socket
 import threading
 import time
-from datetime import timedelta
+from datetime import datetime, timedelta
 from email.message import EmailMessage
 from email.utils import make_msgid
 from pathlib import Path
-from urllib.parse import urlsplit
 
 from flask import current_app
-from sqlalchemy import or_, select, update
+from sqlalchemy import or_, select, text, update
 from sqlalchemy.exc import IntegrityError
 
 from app.extensions import db
 from app.mail.models import MailPace, OutboxMessage, OutboxStatus
+from app.mail.smtp import PermanentFailure, Relay, TemporaryFailure
 from app.timeutil import utcnow
 
-#: How long a claimed message stays this sender's; renewed after every message it sends.
+#: How long a claimed message stays this sender's; renewed while the sender works through them.
 LEASE = timedelta(seconds=60)
-
-
-class TemporaryFailure(Exception):
-    """The server may accept the message later (4xx, refused connection)."""
-
-
-class PermanentFailure(Exception):
-    """The server will never accept the message (5xx)."""
+#: How often a sender renews the lease on what it has still to send.
+RENEW_EVERY = LEASE / 4
 
 
 def build_email(message: OutboxMessage) -> EmailMessage:
@@ -59,85 +52,18 @@ def build_email(message: OutboxMessage) -> EmailMessage:
     return email
 
 
-def send_smtp(email: EmailMessage, deadline: float, stop: threading.Event | None = None) -> None:
-    """Send over SMTP within `deadline` seconds, or until `stop` is set. Once the server has
-    said 250 to the message it is sent, whatever it then replies to QUIT."""
-    config = current_app.config
-    # We greet the relay as our public host name; the default asks DNS, which can take seconds.
-    smtp = smtplib.SMTP(local_hostname=urlsplit(config["BASE_URL"]).hostname, timeout=config["MAIL_TIMEOUT"])
-    # A relay that answers one line every few seconds never trips the socket's timeout:
-    # the watchdog cuts the connection at the deadline, which ends any read at once.
-    watchdog = _Watchdog(smtp, deadline, stop)
-    watchdog.start()
-    accepted = False
-    try:
-        smtp.connect(config["MAIL_SERVER"], config["MAIL_PORT"])
-        if config["MAIL_USE_TLS"]:
-            smtp.starttls()
-        if config["MAIL_USERNAME"]:
-            smtp.login(config["MAIL_USERNAME"], config["MAIL_PASSWORD"])
-        smtp.send_message(email)
-        accepted = True
-        smtp.quit()
-    except smtplib.SMTPRecipientsRefused as error:
-        code, reply = next(iter(error.recipients.values()))
-        raise _classify(code, reply) from error
-    except smtplib.SMTPResponseException as error:
-        if not accepted:
-            raise _classify(error.smtp_code, error.smtp_error) from error
-    except (OSError, smtplib.SMTPException) as error:
-        if not accepted:
-            reason = watchdog.reason or str(error)
-            raise TemporaryFailure(reason or type(error).__name__) from error
-    finally:
-        watchdog.done.set()
-        smtp.close()
-
-
-class _Watchdog(threading.Thread):
-    """Cuts an SMTP connection at its deadline or when the run is stopped, whichever first."""
-
-    def __init__(self, smtp: smtplib.SMTP, deadline: float, stop: threading.Event | None):
-        super().__init__(daemon=True)
-        self.smtp, self.deadline, self.stop = smtp, deadline, stop or threading.Event()
-        self.done = threading.Event()
-        self.reason: str | None = None
-
-    def run(self) -> None:
-        end = time.monotonic() + self.deadline
-        while not self.done.wait(0.1):
-            if self.stop.is_set():
-                self.reason = "stopped: the scheduler was shutting down"
-            elif time.monotonic() >= end:
-                self.reason = f"no answer within {self.deadline:g} seconds"
-            else:
-                continue
-            if self.smtp.sock is not None:
-                try:
-                    self.smtp.sock.shutdown(socket.SHUT_RDWR)  # ends any read at once
-                except OSError:
-                    pass
-            return
-
-
-def _classify(code: int, reply) -> Exception:
-    text = reply.decode(errors="replace") if isinstance(reply, bytes) else str(reply)
-    failure = PermanentFailure if code >= 500 else TemporaryFailure
-    return failure(f"{code} {text}")
-
-
 def send_to_file(email: EmailMessage, message_id: int) -> None:
     folder = Path(current_app.config["MAIL_FILE_DIR"])
     folder.mkdir(parents=True, exist_ok=True)
     (folder / f"{message_id:06d}.eml").write_bytes(bytes(email))
 
 
-def _send(message: OutboxMessage, deadline: float, stop: threading.Event | None) -> None:
+def _send(message: OutboxMessage, relay: Relay) -> None:
     email = build_email(message)
     if current_app.config["MAIL_BACKEND"] == "file":
         send_to_file(email, message.id)
     else:
-        send_smtp(email, deadline, stop)
+        relay.send(email, current_app.config["MAIL_SEND_SECONDS"])
 
 
 def backoff(attempts: int, jitter: float | None = None) -> timedelta:
@@ -193,7 +119,7 @@ def _claim(now, limit: int) -> list[int]:
 
 def _renew(ids: list[int], now) -> None:
     """Keep the lease on what this sender has still to send: short, so a dead sender's
-    batch is picked up within a minute, and renewed after every message."""
+    batch is picked up within a minute, and renewed every RENEW_EVERY while it sends."""
     if ids:
         db.session.execute(
             update(OutboxMessage)
@@ -218,73 +144,96 @@ def _release(ids: list[int]) -> None:
 def _next_slot(wait_up_to: float) -> bool:
     """Take the next sending slot, shared by every sender through one locked row: one slot
     every 60/rate seconds, so no minute ever passes the rate and none goes out in a burst.
-    Sleeps until the slot; False, taking nothing, when the slot is further off than that."""
+    Sleeps until the slot; False, taking nothing, when the slot is further off than that.
+    Commits whatever the session holds, so the last message's outcome goes with it."""
     interval = timedelta(seconds=60 / current_app.config["MAIL_RATE_PER_MINUTE"])
     now = utcnow()  # the real clock, even when a run is told to act as if at another time
-    pace = _locked_pace(now)
-    slot = max(pace.next_slot_at, now)
+    slot = max(_locked_pace(now), now)
     wait = (slot - now).total_seconds()
     if wait > wait_up_to:
-        db.session.rollback()
+        _commit()
         return False
-    pace.next_slot_at = slot + interval
-    db.session.commit()
+    db.session.execute(
+        update(MailPace).where(MailPace.id == 1).values(next_slot_at=slot + interval)
+        .execution_options(synchronize_session=False)
+    )
+    _commit()
     if wait > 0:
         time.sleep(wait)
     return True
 
 
-def _locked_pace(now) -> MailPace:
-    """The pace row, locked for this transaction: a write first, since SQLite has no row
-    locks and its one writer at a time is the only lock it offers."""
+def _locked_pace(now) -> datetime:
+    """The pace row's next slot, the row locked for this transaction: a write first, since
+    SQLite has no row locks and its one writer at a time is the only lock it offers."""
     while True:
-        touched = db.session.execute(
+        next_slot = db.session.execute(
             update(MailPace).where(MailPace.id == 1).values(next_slot_at=MailPace.next_slot_at)
+            .returning(MailPace.next_slot_at)
             .execution_options(synchronize_session=False)
-        ).rowcount
-        if touched:
-            return db.session.get(MailPace, 1, populate_existing=True)
+        ).scalar()
+        if next_slot is not None:
+            return next_slot
         try:
             with db.session.begin_nested():
-                pace = MailPace(id=1, next_slot_at=now)
-                db.session.add(pace)
-            return pace
+                db.session.add(MailPace(id=1, next_slot_at=now))
+            return now
         except IntegrityError:
             continue  # another sender made it first: lock theirs
 
 
-def deliver_pending(now=None, stop: threading.Event | None = None) -> dict[str, int]:
-    """Send due messages within the shared rate and this run's time; commits after each.
+def _commit() -> None:
+    """Commit; on PostgreSQL without waiting for the disk. A sender that dies loses nothing
+    committed this way: only a crash of the database server itself in the same instant could
+    lose an outcome, and then the email is sent again, the at-least-once trade-off delivery
+    makes anyway."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        db.session.execute(text("SET LOCAL synchronous_commit TO OFF"))
+    db.session.commit()
 
-    A run starts no new message once `MAIL_RUN_SECONDS` have passed, and drops the one it is
+
+def deliver_pending(now=None, stop: threading.Event | None = None) -> dict[str, int]:
+    """Send due messages within the shared rate and this run's time, over one connection.
+
+    Each message's outcome is committed before the next is begun, with its sending slot. A
+    run starts no new message once `MAIL_RUN_SECONDS` have passed, and drops the one it is
     sending when `stop` is set (the scheduler lost its lock, or is shutting down); either way
     it hands back what it did not send."""
     now = now or utcnow()
     config = current_app.config
-    started = time.monotonic()
+    started = renewed = time.monotonic()
     counts = {"sent": 0, "retry": 0, "failed": 0, "expired": _expire(now)}
     claimed = _claim(now, config["MAIL_RATE_PER_MINUTE"])
+    # Loaded once; they stay loaded across the commits, since they are this sender's alone.
+    messages = {m.id: m for m in db.session.scalars(select(OutboxMessage).where(OutboxMessage.id.in_(claimed)))}
+    session = db.session()
+    session.expire_on_commit = False
+    relay = Relay(stop)
     done = 0
     try:
         for message_id in claimed:
             left = config["MAIL_RUN_SECONDS"] - (time.monotonic() - started)
             if (stop is not None and stop.is_set()) or left <= 0 or not _next_slot(left):
                 break
-            message = db.session.get(OutboxMessage, message_id)
-            outcome = _attempt(message, now, stop)
+            outcome = _attempt(messages[message_id], now, relay)
             if stop is not None and stop.is_set() and outcome != "sent":
+                db.session.rollback()
                 break  # cut short by the stop, not the relay's doing: try again next run
             counts[outcome] += 1
             done += 1
-            _renew(claimed[done:], now)
-            db.session.commit()
+            if time.monotonic() - renewed >= RENEW_EVERY.total_seconds():
+                renewed = time.monotonic()
+                _renew(claimed[done:], now + timedelta(seconds=renewed - started))
+        _commit()
     finally:
+        session.expire_on_commit = True
         db.session.rollback()
         _release(claimed[done:])
+        relay.close()
     return counts
 
 
-def _attempt(message: OutboxMessage, now, stop: threading.Event | None = None) -> str:
+def _attempt(message: OutboxMessage, now, relay: Relay) -> str:
     """Try one message once; what became of it: sent, retry, failed or expired."""
     config = current_app.config
     message.lease_until = None
@@ -293,7 +242,7 @@ def _attempt(message: OutboxMessage, now, stop: threading.Event | None = None) -
         return "expired"
     message.attempts += 1
     try:
-        _send(message, config["MAIL_SEND_SECONDS"], stop)
+        _send(message, relay)
     except TemporaryFailure as error:
         message.last_error = str(error)
         if now - message.created_at >= timedelta(hours=config["MAIL_RETRY_HOURS"]):

@@ -7,9 +7,10 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from flask import render_template
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
+from app.audit.services import record
 from app.extensions import db
 from app.mail.models import OutboxAttachment, OutboxMessage, OutboxStatus
 from app.timeutil import utcnow
@@ -68,13 +69,37 @@ def queue_email(
     return message
 
 
-def outbox_page(status: str, kind: str, per_page: int = 50):
-    """One page of the outbox, newest first, filtered by status and kind."""
-    statement = select(OutboxMessage).order_by(OutboxMessage.id.desc())
-    if status in OutboxStatus.__members__.values():
-        statement = statement.where(OutboxMessage.status == status)
-    if kind:
-        statement = statement.where(OutboxMessage.kind == kind)
+@dataclass(frozen=True)
+class OutboxFilter:
+    """What the admin's outbox is narrowed to: a status, a kind, text in the recipient or subject."""
+
+    status: str = ""
+    kind: str = ""
+    search: str = ""
+
+    @classmethod
+    def from_args(cls, args) -> OutboxFilter:
+        status = args.get("status", "")
+        return cls(status if status in OutboxStatus.__members__.values() else "",
+                   args.get("kind", ""), args.get("search", "").strip())
+
+    def where(self, statement):
+        """`statement` narrowed to the messages this filter matches."""
+        if self.status:
+            statement = statement.where(OutboxMessage.status == self.status)
+        if self.kind:
+            statement = statement.where(OutboxMessage.kind == self.kind)
+        if self.search:
+            like = f"%{self.search.lower()}%"
+            statement = statement.where(
+                func.lower(OutboxMessage.recipient).like(like) | func.lower(OutboxMessage.subject).like(like)
+            )
+        return statement
+
+
+def outbox_page(matching: OutboxFilter, per_page: int = 50):
+    """One page of the outbox, newest first, as filtered."""
+    statement = matching.where(select(OutboxMessage).order_by(OutboxMessage.id.desc()))
     return db.paginate(statement, per_page=per_page, error_out=False)
 
 
@@ -88,11 +113,35 @@ def kinds_sent() -> list[str]:
     return list(db.session.scalars(select(OutboxMessage.kind).distinct().order_by(OutboxMessage.kind)).all())
 
 
-def retry(message: OutboxMessage) -> bool:
-    """Queue a failed message to be sent again; False if it had not failed."""
-    if message.status != OutboxStatus.FAILED:
+def _retryable(now: datetime):
+    """Failed, and not yet past its point: an expired reminder is not worth another try."""
+    return (OutboxMessage.status == OutboxStatus.FAILED) & (
+        OutboxMessage.expires_at.is_(None) | (OutboxMessage.expires_at > now)
+    )
+
+
+def _queue_again(statement, now: datetime) -> int:
+    return db.session.execute(
+        statement.values(status=OutboxStatus.PENDING, attempts=0, next_attempt_at=now)
+        .execution_options(synchronize_session="fetch")
+    ).rowcount
+
+
+def retry(message: OutboxMessage, *, actor) -> bool:
+    """Queue a failed message to be sent again; False if it had not failed or has expired."""
+    now = utcnow()
+    if not _queue_again(update(OutboxMessage).where(OutboxMessage.id == message.id, _retryable(now)), now):
         return False
-    message.status = OutboxStatus.PENDING
-    message.attempts = 0
-    message.next_attempt_at = utcnow()
+    record(actor, "email.retried", message, {"recipient": message.recipient})
     return True
+
+
+def retry_failed(matching: OutboxFilter, *, actor) -> int:
+    """Queue again every failed, unexpired message among those the filter matches; returns how many."""
+    now = utcnow()
+    ids = matching.where(select(OutboxMessage.id)).where(_retryable(now)).scalar_subquery()
+    count = _queue_again(update(OutboxMessage).where(OutboxMessage.id.in_(ids)), now)
+    if count:
+        record(actor, "email.retried_failed", "outbox",
+               {"count": count, "kind": matching.kind, "search": matching.search})
+    return count

@@ -1,8 +1,13 @@
-"""Reminders about assignments: due soon, overdue, and work waiting to be marked."""
+"""Reminders about assignments: due soon, overdue, and work waiting to be marked.
+
+An assignment is due on a day and late from midnight after it (UK time). Each reminder about
+a due date is planned from one moment until its `expires_at`, as each planner says.
+"""
 
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
+from typing import Callable
 
 from sqlalchemy import select
 
@@ -46,43 +51,62 @@ def _outstanding(now: datetime):
                 yield enrolment, assignment, due_on(enrolment.cohort, assignment)
 
 
-def _from_morning(day: date) -> datetime:
-    return to_utc(datetime.combine(day, MORNING))
+def _morning(day: date, days: int) -> datetime:
+    """MORNING, `days` after `day` (before it, if negative), as stored UTC."""
+    return to_utc(datetime.combine(day + timedelta(days=days), MORNING))
 
 
-def _due_reminders(now: datetime, label: str, starts_before: int, ends_before: int):
+def _late_from(due: date) -> datetime:
+    """The due moment: midnight at the end of the due day, after which work is late."""
+    return to_utc(datetime.combine(due + timedelta(days=1), time(0)))
+
+
+def _overdue_window(due: date) -> tuple[datetime, datetime]:
+    return _morning(due, 1), _morning(due, 3)
+
+
+def _due_reminders(now: datetime, label: str, window: Callable[[date], tuple[datetime, datetime]]):
     for enrolment, assignment, due in _outstanding(now):
-        if _from_morning(due - timedelta(days=starts_before)) <= now < _from_morning(due - timedelta(days=ends_before)):
+        opens, expires = window(due)
+        if opens <= now < expires:
             yield PlannedReminder(
                 user=enrolment.user,
                 dedupe_key=f"assignment-{label}:{assignment.id}:{enrolment.user_id}:{due:%Y%m%d}",
                 template="assignment_due",
                 context={"assignment": assignment, "due": format_date(due), "label": label,
-                         "link": absolute_url("courses.learning")},
+                         "today": to_local(now).date() == due, "link": absolute_url("courses.learning")},
+                expires_at=expires,
             )
 
 
 @reminder_kind("assignment_due_3d", "An assignment is due in 3 days", audience={Role.PARTICIPANT})
 def assignments_due_in_three_days(now: datetime):
-    return _due_reminders(now, "3d", starts_before=3, ends_before=1)
+    """From the morning 3 days before the due day until the morning before it, when the
+    next reminder takes over."""
+    return _due_reminders(now, "3d", lambda due: (_morning(due, -3), _morning(due, -1)))
 
 
 @reminder_kind("assignment_due_1d", "An assignment is due tomorrow", audience={Role.PARTICIPANT})
 def assignments_due_tomorrow(now: datetime):
-    return _due_reminders(now, "1d", starts_before=1, ends_before=-1)
+    """From the morning before the due day until the due moment (midnight at its end): a
+    scheduler that was down may still send it on the due day, saying "today", never later."""
+    return _due_reminders(now, "1d", lambda due: (_morning(due, -1), _late_from(due)))
 
 
 @reminder_kind("assignment_overdue", "An assignment is overdue", audience={Role.PARTICIPANT})
 def assignments_overdue(now: datetime):
-    """The morning after the due date (and for two days after, if the scheduler was down)."""
-    return _due_reminders(now, "overdue", starts_before=-1, ends_before=-3)
+    """The morning after the due day (and for two days after, if the scheduler was down);
+    it expires on the third morning."""
+    return _due_reminders(now, "overdue", _overdue_window)
 
 
 @reminder_kind("missed_due_date", "A participant has missed a due date", audience={Role.FACILITATOR},
                digestible=True)
 def missed_due_dates(now: datetime):
+    """To the cohort's facilitators, in the same window as the participant's overdue reminder."""
     for enrolment, assignment, due in _outstanding(now):
-        if _from_morning(due + timedelta(days=1)) <= now < _from_morning(due + timedelta(days=3)):
+        opens, expires = _overdue_window(due)
+        if opens <= now < expires:
             for facilitator in enrolment.cohort.facilitators:
                 yield PlannedReminder(
                     user=facilitator,
@@ -90,12 +114,14 @@ def missed_due_dates(now: datetime):
                     template="missed_due_date",
                     context={"participant": enrolment.user, "assignment": assignment, "due": format_date(due),
                              "link": absolute_url("cohorts.detail", cohort_id=enrolment.cohort_id)},
+                    expires_at=expires,
                 )
 
 
 @reminder_kind("submission_waiting", "Work has waited more than 5 days for marking", audience={Role.FACILITATOR},
                digestible=True)
 def submissions_waiting(now: datetime):
+    """Once, when a submission has waited 5 days for marking; it never expires while it waits."""
     waiting = db.session.execute(
         select(Submission, Enrolment)
         .join(Enrolment, Enrolment.user_id == Submission.user_id)

@@ -1,8 +1,10 @@
 """The kinds of reminder, each with a planner: a pure function of the database and the clock.
 
 A planner returns every reminder of its kind that is due at `now`, whether or not it was
-sent before; the outbox's unique dedupe key makes a second copy impossible. Domains register
-their kinds with `@reminder_kind(...)` in app/reminders/planners.py.
+sent before; the outbox's unique dedupe key makes a second copy impossible. Each reminder is
+due from a moment until its `expires_at`: the planner never returns one past that moment, and
+delivery drops one still unsent then. Domains register their kinds with `@reminder_kind(...)`
+in app/reminders/planners.py.
 """
 
 from __future__ import annotations
@@ -23,6 +25,8 @@ class PlannedReminder:
     template: str
     context: dict = field(default_factory=dict)
     attachments: tuple[Attachment, ...] = ()
+    #: After this the reminder means nothing, so it is neither planned nor sent; None: never.
+    expires_at: datetime | None = None
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,8 @@
 """Every reminder the service sends, each kind with its planner (see kinds.py).
 
 Each planner looks at the database and the clock and yields every reminder of its kind
-that is due at `now`. A reminder is due from a moment until the event it is about, so a
+that is due at `now`. A reminder is due from a moment until its `expires_at`, and each
+planner's docstring says both; past `expires_at` it is neither planned nor sent, so a
 scheduler that was down catches up with what is still useful and never sends stale news.
 Dedupe keys name the thing, the person and (where it can move) the time, so a moved
 session gets a fresh reminder and an unchanged one never a second.
@@ -9,7 +10,7 @@ session gets a fresh reminder and an unchanged one never a second.
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 
 from flask import current_app, render_template
 from sqlalchemy import func, select
@@ -27,7 +28,7 @@ from app.intakes.models import Intake
 from app.intakes.services import places_for
 from app.reminders.kinds import DIGEST, KINDS, PlannedReminder, reminder_kind
 from app.reminders.models import ReminderPreferences
-from app.timeutil import format_date, format_datetime, to_local
+from app.timeutil import format_date, format_datetime, to_local, to_utc
 from app.urls import absolute_url
 
 PARTICIPANTS = {Role.PARTICIPANT}
@@ -40,7 +41,8 @@ FACILITATORS = {Role.FACILITATOR}
 @reminder_kind("invitation_unaccepted", "Your invitation has not been accepted yet", audience=set(Role),
                optional=False)
 def invitations_not_accepted(now: datetime):
-    """Once, 3 days after an invitation, to people who have not yet set a password."""
+    """Once, 3 days after an invitation, to people who have not yet set a password. It never
+    expires: the link it carries is made when it is planned."""
     waiting = db.session.scalars(
         select(User).where(
             User.password_hash.is_(None), User.active.is_(True), User.invited_at <= now - timedelta(days=3)
@@ -70,6 +72,8 @@ def _sessions_starting(now: datetime, since: timedelta, until: timedelta):
 
 
 def _session_reminders(now: datetime, label: str, since: timedelta, until: timedelta):
+    """Reminders for sessions starting between `until` and `since` from now; each expires
+    `until` before its session, the moment it would no longer be planned."""
     for session in _sessions_starting(now, since, until):
         attachment = session_ics_attachment(session)
         for person in people_of(session.cohort):
@@ -78,26 +82,31 @@ def _session_reminders(now: datetime, label: str, since: timedelta, until: timed
                 dedupe_key=f"session-{label}:{session.id}:{person.id}:{session.starts_at:%Y%m%d%H%M}",
                 template="session_soon",
                 context={"session": session, "when": format_datetime(session.starts_at), "soon": label,
+                         "today": to_local(session.starts_at).date() == to_local(now).date(),
                          "link": absolute_url("cohorts.timetable")},
                 attachments=(attachment,),
+                expires_at=session.starts_at - until,
             )
 
 
 @reminder_kind("session_24h", "A live session is tomorrow", audience=PARTICIPANTS | FACILITATORS)
 def sessions_tomorrow(now: datetime):
-    """Between 24 hours and 1 hour before a session, to everyone in its cohort."""
-    return _session_reminders(now, "24h", since=timedelta(hours=24), until=timedelta(hours=1))
+    """From 24 hours before a session until 2 hours before it, to everyone in its cohort; it
+    expires 2 hours before the session, when only the hour's reminder is still worth sending.
+    Planned on the day of the session (after a scheduler was down) it says "today"."""
+    return _session_reminders(now, "24h", since=timedelta(hours=24), until=timedelta(hours=2))
 
 
 @reminder_kind("session_1h", "A live session starts in an hour", audience=PARTICIPANTS | FACILITATORS)
 def sessions_in_an_hour(now: datetime):
-    """In the hour before a session, to everyone in its cohort."""
+    """In the hour before a session, to everyone in its cohort; it expires as the session starts."""
     return _session_reminders(now, "1h", since=timedelta(hours=1), until=timedelta(0))
 
 
 @reminder_kind("absence_notice", "You were marked absent from a live session", audience=PARTICIPANTS)
 def absences(now: datetime):
-    """Once, to a participant marked absent in the last week, naming the session and date."""
+    """Once, to a participant marked absent, naming the session and date; it expires a week
+    after the session started."""
     marks = db.session.execute(
         select(Attendance, LiveSession, Enrolment)
         .join(LiveSession, LiveSession.id == Attendance.session_id)
@@ -115,13 +124,15 @@ def absences(now: datetime):
             template="absence",
             context={"session": session, "when": format_datetime(session.starts_at),
                      "link": absolute_url("cohorts.my_attendance")},
+            expires_at=session.starts_at + timedelta(days=7),
         )
 
 
 @reminder_kind("register_not_taken", "A register has not been taken after a session", audience=FACILITATORS,
                digestible=True)
 def registers_not_taken(now: datetime):
-    """Two hours after a session ends, to its facilitators, if nobody is marked in it."""
+    """Two hours after a session ends, to its facilitators, if nobody is marked in it; it
+    expires a week after the session ended."""
     marked = select(Attendance.session_id).distinct()
     sessions = db.session.scalars(
         select(LiveSession).where(
@@ -141,12 +152,14 @@ def registers_not_taken(now: datetime):
                 template="register_missing",
                 context={"session": session, "when": format_datetime(session.starts_at),
                          "link": absolute_url("cohorts.register", session_id=session.id)},
+                expires_at=session.ends_at + timedelta(days=7),
             )
 
 
 @reminder_kind("inactive_14d", "You have not been active for two weeks", audience=PARTICIPANTS)
 def inactive_participants(now: datetime):
-    """Once per quiet spell: 14 days without signing in or reading, in a running cohort."""
+    """Once per quiet spell: 14 days without signing in or reading, in a running cohort. It
+    never expires: still true however late it goes."""
     today = to_local(now).date()
     last_read = (
         select(LessonProgress.user_id, func.max(LessonProgress.completed_at).label("at"))
@@ -176,6 +189,8 @@ def inactive_participants(now: datetime):
 
 
 def _closing_reminders(now: datetime, label: str, since: timedelta, until: timedelta):
+    """For intakes closing between `until` and `since` from now, to the leads of signed-on
+    councils with places left; each expires `until` before the intake closes."""
     intakes = db.session.scalars(
         select(Intake).where(
             Intake.opens_at <= now, Intake.closes_at > now + until, Intake.closes_at <= now + since
@@ -206,18 +221,21 @@ def _closing_reminders(now: datetime, label: str, since: timedelta, until: timed
                     template="nominations_closing",
                     context={"intake": intake, "closes": format_datetime(intake.closes_at),
                              "remaining": places.remaining, "link": absolute_url("intakes.lead_index")},
+                    expires_at=intake.closes_at - until,
                 )
 
 
 @reminder_kind("nomination_closing_7d", "Nominations close in a week and your council has places left",
                audience={Role.COUNCIL_LEAD})
 def nominations_closing_in_a_week(now: datetime):
+    """From 7 days until 1 day before an intake closes, when the day's reminder takes over."""
     return _closing_reminders(now, "7d", since=timedelta(days=7), until=timedelta(days=1))
 
 
 @reminder_kind("nomination_closing_1d", "Nominations close tomorrow and your council has places left",
                audience={Role.COUNCIL_LEAD})
 def nominations_closing_tomorrow(now: datetime):
+    """In the day before an intake closes; it expires as nominations close."""
     return _closing_reminders(now, "1d", since=timedelta(days=1), until=timedelta(0))
 
 
@@ -227,7 +245,7 @@ def nominations_closing_tomorrow(now: datetime):
 @reminder_kind(DIGEST, "One email a day with everything waiting for you", audience=FACILITATORS)
 def staff_digest(now: datetime):
     """Once a day from DIGEST_HOUR, to facilitators who chose it: every digestible reminder
-    due for them, in one email."""
+    due for them, in one email. It expires at midnight, UK time, when the next day's is due."""
     local = to_local(now)
     if local.hour < current_app.config["DIGEST_HOUR"]:
         return
@@ -243,6 +261,7 @@ def staff_digest(now: datetime):
             if reminder.user.id in chosen and kind.name not in (chosen[reminder.user.id] or []):
                 people[reminder.user.id] = reminder.user
                 items.setdefault(reminder.user.id, []).append(reminder)
+    midnight = to_utc(datetime.combine(local.date() + timedelta(days=1), time(0)))
     for user_id, reminders in items.items():
         yield PlannedReminder(
             user=people[user_id],
@@ -253,4 +272,5 @@ def staff_digest(now: datetime):
                  r.context["link"])
                 for r in reminders
             ]},
+            expires_at=midnight,
         )

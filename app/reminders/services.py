@@ -102,6 +102,7 @@ def plan_reminders(now: datetime) -> dict[str, int]:
                 dedupe_key=reminder.dedupe_key,
                 attachments=reminder.attachments,
                 headers=headers,
+                expires_at=reminder.expires_at,
             )
             if message is not None:
                 queued[kind.name] = queued.get(kind.name, 0) + 1

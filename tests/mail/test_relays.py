@@ -40,6 +40,16 @@ def test_a_refusal_of_quit_after_the_message_was_accepted_counts_as_sent(relay_c
     assert relay.accepted == 1
 
 
+def test_a_run_sends_over_one_connection_and_opens_another_when_the_relay_hangs_up(relay_config):
+    messages = [queue() for _ in range(5)]
+    db.session.commit()
+    with HostileRelay(close_after=3) as relay:  # hangs up after three, without a word
+        relay_config(relay.port)
+        assert deliver_pending() == {"sent": 5, "retry": 0, "failed": 0, "expired": 0}
+    assert relay.connections == 2 and relay.accepted == 5  # each once
+    assert all(m.status is OutboxStatus.SENT for m in messages)
+
+
 def test_a_tarpit_relay_costs_each_message_its_deadline_and_no_more(relay_config):
     message = queue()
     db.session.commit()
