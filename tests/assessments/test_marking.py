@@ -61,6 +61,8 @@ def test_a_pass_records_the_mark_audits_it_and_emails_the_participant(smtp, subm
 
 
 def test_a_referral_needs_feedback(smtp, submission, facilitator, participant):
+    deliver_pending()
+    smtp.messages.clear()  # the email telling them of their place
     with pytest.raises(AssessmentError, match="Enter feedback that says what to change") as refused:
         mark(submission, facilitator, outcome="refer", feedback="  ")
     assert refused.value.field == "feedback"

@@ -10,7 +10,7 @@ from tests.factories import make_council, make_user
 pytestmark = pytest.mark.browser
 
 NAVIGATION = {
-    Role.ADMIN: ["Home", "Councils", "People", "Intakes", "Nominations", "Courses", "Cohorts", "Reports"],
+    Role.ADMIN: ["Home", "Councils", "People", "Intakes", "Nominations", "Courses", "Cohorts", "Certificates", "Reports"],
     Role.FACILITATOR: ["Home", "Courses", "Cohorts", "Marking"],
     Role.COUNCIL_LEAD: ["Home", "Nominations", "Our people"],
     Role.PARTICIPANT: ["Home", "Learning", "Timetable", "Progress"],

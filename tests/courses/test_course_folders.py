@@ -361,7 +361,7 @@ LONG_TITLE = "A" * 201
             COURSE,
             "modules:",
             "? !!set {a, b}\n: value\nmodules:",
-            f'{COURSE}:8: unknown key "',
+            f'{COURSE}:9: unknown key "',
         ),
         (
             LESSON,
