@@ -1,12 +1,16 @@
-"""CSV exports that open cleanly in Excel and run no formulas."""
+"""CSV exports that open cleanly in Excel and run no formulas, streamed a line at a time.
+
+A response is written as its rows arrive, so an export of any size (an intake's nominations,
+the audit log) holds one batch of rows in memory, never the whole file.
+"""
 
 from __future__ import annotations
 
 import csv
 import io
-from typing import Iterable
+from typing import Iterable, Iterator
 
-from flask import Response
+from flask import Response, stream_with_context
 
 #: A cell starting with one of these is a formula to a spreadsheet.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -30,19 +34,29 @@ def neutralise(value) -> str:
     return text
 
 
-def csv_text(header: list[str], rows: Iterable[Iterable]) -> str:
-    """UTF-8 CSV with a byte-order mark (so Excel reads the encoding) and a header row."""
+def csv_lines(header: list[str], rows: Iterable[Iterable]) -> Iterator[str]:
+    """CSV a line at a time: a byte-order mark (so Excel reads the encoding) and a header row first."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(header)
+    yield "\ufeff" + buffer.getvalue()
     for row in rows:
+        buffer.seek(0)
+        buffer.truncate()
         writer.writerow([neutralise(cell) for cell in row])
-    return "\ufeff" + buffer.getvalue()
+        yield buffer.getvalue()
+
+
+def csv_text(header: list[str], rows: Iterable[Iterable]) -> str:
+    """UTF-8 CSV with a byte-order mark and a header row, as one string."""
+    return "".join(csv_lines(header, rows))
 
 
 def csv_response(filename: str, header: list[str], rows: Iterable[Iterable]) -> Response:
+    """A streamed UTF-8 CSV download; `rows` may be a generator still reading the database."""
+    lines = (line.encode("utf-8") for line in csv_lines(header, rows))
     return Response(
-        csv_text(header, rows).encode("utf-8"),
+        stream_with_context(lines),
         mimetype="text/csv",
         headers={"Content-Disposition": f'attachment; filename="{filename}"'},
     )
