@@ -11,6 +11,7 @@ from flask import Flask, g, render_template, send_from_directory
 from flask_wtf.csrf import CSRFError
 from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
 from govuk_frontend_wtf.main import WTFormsHelpers
+from sqlalchemy.orm import joinedload
 
 from app import access
 from app.auth.models import User
@@ -75,7 +76,8 @@ def init_extensions(app: Flask) -> None:
 
     @login_manager.user_loader
     def load_user(user_id: str):
-        return db.session.get(User, int(user_id))
+        # Roles joined in: every page asks for them, and this saves it a query.
+        return db.session.get(User, int(user_id), options=[joinedload(User.grants)])
 
 
 def init_jinja(app: Flask) -> None:
