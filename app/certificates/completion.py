@@ -18,7 +18,7 @@ from app.certificates.models import Certificate
 from app.assessments.services import assessments_of, statuses_for
 from app.certificates.services import issue_certificate, issue_many, revoked_enrolment_ids
 from app.cohorts.attendance import figures_for
-from app.cohorts.models import Attendance, Enrolment, EnrolmentStatus, LiveSession
+from app.cohorts.models import Attendance, Cohort, Enrolment, EnrolmentStatus, LiveSession
 from app.courses.models import Lesson, LessonProgress, Module
 from app.extensions import db
 from app.signals import progress_recorded
@@ -207,8 +207,24 @@ def _lock_active(enrolments: list[Enrolment]) -> list[Enrolment]:
 def sweep(batch: int = 500) -> dict[str, int]:
     """The periodic catch-up: issue any certificate that was earned but missed (a crash
     between the last criterion and the certificate, say), rendering on every core."""
+    # Only those who have read every required lesson can be complete: SQL picks them out, so
+    # the checklist is worked out for the few who may be due, not for everyone learning.
+    required = (
+        select(func.count(Lesson.id)).join(Module, Module.id == Lesson.module_id)
+        .where(Module.version_id == Cohort.course_version_id, Lesson.required.is_(True))
+        .scalar_subquery()
+    )
+    read = (
+        select(func.count(LessonProgress.id)).join(Lesson, Lesson.id == LessonProgress.lesson_id)
+        .join(Module, Module.id == Lesson.module_id)
+        .where(LessonProgress.user_id == Enrolment.user_id, Module.version_id == Cohort.course_version_id,
+               Lesson.required.is_(True))
+        .scalar_subquery()
+    )
     active = db.session.scalars(
-        select(Enrolment).where(Enrolment.status == EnrolmentStatus.ACTIVE).order_by(Enrolment.id)
+        select(Enrolment).join(Cohort, Cohort.id == Enrolment.cohort_id)
+        .where(Enrolment.status == EnrolmentStatus.ACTIVE, read >= required)
+        .order_by(Enrolment.id)
     ).all()
     issued = 0
     for start in range(0, len(active), batch):

@@ -166,6 +166,21 @@ def places_for(intakes: list[Intake], council: Council) -> dict[int, Places]:
     }
 
 
+def places_by_council(intake: Intake, councils: list[Council]) -> dict[int, Places]:
+    """Each council's Places on one intake, by council id: two queries however many councils."""
+    used = dict(db.session.execute(
+        select(Nomination.council_id, func.count(Nomination.id))
+        .where(Nomination.intake_id == intake.id, Nomination.status.in_(HOLDS_A_PLACE))
+        .group_by(Nomination.council_id)
+    ).all())
+    overrides = {override.council_id: override.places for override in intake.overrides}
+    return {
+        council.id: Places(allowed=overrides.get(council.id, intake.places_per_council), used=used.get(council.id, 0),
+                           intake_total=intake.total_places, intake_used=sum(used.values()))
+        for council in councils
+    }
+
+
 def council_places(intake: Intake, council: Council) -> Places:
     """The council's places on one intake."""
     return places_for([intake], council)[intake.id]
