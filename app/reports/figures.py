@@ -145,6 +145,16 @@ class Outcomes:
     def count(self, *statuses: EnrolmentStatus) -> int:
         return sum(self.by_status.get(status, 0) for status in statuses)
 
+    @classmethod
+    def total(cls, parts) -> "Outcomes":
+        """The outcomes of several intakes or cohorts added together."""
+        parts = list(parts)
+        by_status: Counter = Counter()
+        for part in parts:
+            by_status.update(part.by_status)
+        return cls(sum(p.cohorts for p in parts), sum(p.capacity for p in parts), dict(by_status),
+                   sum(p.attended for p in parts), sum(p.counted for p in parts), sum(p.certificates for p in parts))
+
     @property
     def participants(self) -> int:
         return self.count(*PLACED)
