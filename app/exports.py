@@ -1,4 +1,8 @@
-"""CSV exports that open cleanly in Excel and run no formulas."""
+"""CSV exports that open cleanly in Excel and run no formulas, streamed a line at a time.
+
+A response is written as its rows arrive, so an export of any size (an intake's nominations,
+the audit log) holds one batch of rows in memory, never the whole file.
+"""
 
 from __future__ import annotations
 
@@ -31,39 +35,28 @@ def neutralise(value) -> str:
 
 
 def csv_lines(header: list[str], rows: Iterable[Iterable]) -> Iterator[str]:
-    """UTF-8 CSV one line at a time: a byte-order mark (so Excel reads the encoding) and a
-    header row first, then each row with formulas neutralised."""
+    """CSV a line at a time: a byte-order mark (so Excel reads the encoding) and a header row first."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
-    buffer.write("\ufeff")
     writer.writerow(header)
+    yield "\ufeff" + buffer.getvalue()
     for row in rows:
-        writer.writerow([neutralise(cell) for cell in row])
-        yield buffer.getvalue()
         buffer.seek(0)
         buffer.truncate()
-    yield buffer.getvalue()
+        writer.writerow([neutralise(cell) for cell in row])
+        yield buffer.getvalue()
 
 
 def csv_text(header: list[str], rows: Iterable[Iterable]) -> str:
-    """The whole CSV as text (see `csv_lines`)."""
+    """UTF-8 CSV with a byte-order mark and a header row, as one string."""
     return "".join(csv_lines(header, rows))
 
 
-def csv_stream(filename: str, header: list[str], rows: Iterable[Iterable]) -> Response:
-    """A CSV download sent as it is written, so memory holds one row, not the whole file;
-    `rows` may be a lazy result read from the database as the response goes out."""
+def csv_response(filename: str, header: list[str], rows: Iterable[Iterable]) -> Response:
+    """A streamed UTF-8 CSV download; `rows` may be a generator still reading the database."""
     lines = (line.encode("utf-8") for line in csv_lines(header, rows))
     return Response(
         stream_with_context(lines),
-        mimetype="text/csv",
-        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
-    )
-
-
-def csv_response(filename: str, header: list[str], rows: Iterable[Iterable]) -> Response:
-    return Response(
-        csv_text(header, rows).encode("utf-8"),
         mimetype="text/csv",
         headers={"Content-Disposition": f'attachment; filename="{filename}"'},
     )

@@ -89,13 +89,6 @@ def _in_order(statement):
     )
 
 
-def required_assessments(version_id: int) -> list[Assessment]:
-    """The assessments a version needs passed to complete it, in module then position order."""
-    return list(db.session.scalars(
-        _in_order(select(Assessment)).where(Module.version_id == version_id, Assessment.required.is_(True))
-    ))
-
-
 def assessments_of(version_ids: Iterable[int]) -> list[Assessment]:
     """Every assessment of these versions, in module then position order, in one query."""
     return list(db.session.scalars(_in_order(select(Assessment)).where(Module.version_id.in_(list(version_ids)))))
@@ -178,12 +171,15 @@ def assignment_status(submissions: list[Submission]) -> AssessmentStatus:
                             submission_id=latest.id)
 
 
-def statuses_for(enrolments: list[Enrolment]) -> dict[tuple[int, int], AssessmentStatus]:
+def statuses_for(enrolments: list[Enrolment], assessments: list[Assessment] | None = None
+                 ) -> dict[tuple[int, int], AssessmentStatus]:
     """(enrolment id, assessment id) -> status, for every assessment of each enrolment's
-    version: three queries however many enrolments there are."""
+    version: three queries however many enrolments there are, two when the caller passes
+    those versions' assessments (assessments_of) in."""
     if not enrolments:
         return {}
-    assessments = assessments_of({e.cohort.course_version_id for e in enrolments})
+    if assessments is None:
+        assessments = assessments_of({e.cohort.course_version_id for e in enrolments})
     user_ids = list({e.user_id for e in enrolments})
     assessment_ids = [a.id for a in assessments]
     attempts = {

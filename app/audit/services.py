@@ -31,6 +31,10 @@ def record(actor, action: str, obj, changes: dict[str, Any] | None = None) -> Au
     return event
 
 
+#: Events read from the database at a time when exporting, so the CSV streams in flat memory.
+BATCH = 1000
+
+
 def _parse_day(text: str) -> date | None:
     """A day written 2027-03-14, within the years any event can have; else None."""
     try:

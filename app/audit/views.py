@@ -27,7 +27,7 @@ def index():
 def export():
     """The filtered audit log as CSV."""
     statement, _, _ = services.filtered_events(request.args)
-    events = db.session.scalars(statement.limit(50_000))
+    events = db.session.scalars(statement.limit(50_000).execution_options(yield_per=services.BATCH))
     rows = (
         (format_datetime(e.at), e.actor.name if e.actor else "System", e.actor.email if e.actor else "",
          e.action, e.object_type, e.object_id, json.dumps(e.changes or {}, ensure_ascii=False, default=str))

@@ -13,6 +13,7 @@ import time
 
 from flask import current_app, session
 from flask_login import login_user
+from sqlalchemy.orm import joinedload
 
 from app.auth.models import User
 from app.extensions import db, login_manager
@@ -44,7 +45,8 @@ def load_user(session_id: str) -> User | None:
     now = time.time()
     if not (user_id.isascii() and user_id.isdigit() and version) or not _still_fresh(now):
         return None
-    user = db.session.get(User, int(user_id))
+    # Roles joined in: every page asks for them, and this saves it a query.
+    user = db.session.get(User, int(user_id), options=[joinedload(User.grants)])
     if user is None or user.session_version != version:
         return None
     session["seen_at"] = int(now)

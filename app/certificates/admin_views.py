@@ -14,7 +14,7 @@ from app.certificates.models import Certificate
 from app.cohorts.loading import load_cohort
 from app.cohorts.models import Enrolment
 from app.errors import show_error
-from app.exports import csv_stream, file_name
+from app.exports import csv_response, file_name
 from app.extensions import db
 from app.forms import ConfirmForm
 
@@ -123,4 +123,4 @@ def export():
     """The certificates list as CSV, searched and filtered as on the page, streamed."""
     statement = listing.certificate_rows(*_filters()).execution_options(yield_per=500)
     rows = listing.csv_rows(db.session.execute(statement))
-    return csv_stream(file_name("certificates"), listing.CSV_HEADER, rows)
+    return csv_response(file_name("certificates"), listing.CSV_HEADER, rows)

@@ -19,10 +19,10 @@ from sqlalchemy.orm import aliased
 
 from app.auth.models import User
 from app.certificates.models import Certificate
-from app.assessments.services import required_assessments, statuses_for
+from app.assessments.services import assessments_of, statuses_for
 from app.certificates.services import issue_certificate, issue_many, revoked_enrolment_ids
 from app.cohorts.attendance import AttendanceFigure, figures_for
-from app.cohorts.models import Attendance, Enrolment, EnrolmentStatus, LiveSession
+from app.cohorts.models import Attendance, Cohort, Enrolment, EnrolmentStatus, LiveSession
 from app.courses.models import Assessment, CourseVersion, Lesson, LessonProgress, Module
 from app.extensions import db
 from app.signals import progress_recorded
@@ -53,44 +53,71 @@ class Completion:
         return [criterion for criterion in self.criteria if not criterion.met]
 
 
-def _lesson_criteria(enrolments: list[Enrolment]) -> dict[int, list[Criterion]]:
-    """Per enrolment, one criterion per module: its required lessons read. Two queries."""
+@dataclass(frozen=True)
+class LessonTallies:
+    """The lessons of each module of some versions, all and required, and how many of each
+    the people read: what both the checklist and the reports' progress count from."""
+
+    #: Rows of (Module, lessons, required), in module order.
+    modules: list
+    #: (user id, module id) -> (lessons read, required lessons read).
+    read: dict[tuple[int, int], tuple[int, int]]
+
+    def read_of(self, user_id: int, module_id: int) -> tuple[int, int]:
+        return self.read.get((user_id, module_id), (0, 0))
+
+
+def lesson_tallies(enrolments: list[Enrolment]) -> LessonTallies:
+    """Lessons and lessons read, by module, for the enrolments' versions and people. Two queries."""
+    if not enrolments:
+        return LessonTallies([], {})
     version_ids = {e.cohort.course_version_id for e in enrolments}
-    required = db.session.execute(
-        select(Module, func.count(Lesson.id))
+    modules = db.session.execute(
+        select(Module, func.count(Lesson.id).label("lessons"),
+               func.count(case((Lesson.required.is_(True), Lesson.id))).label("required"))
         .join(Lesson, Lesson.module_id == Module.id)
-        .where(Module.version_id.in_(version_ids), Lesson.required.is_(True))
+        .where(Module.version_id.in_(version_ids))
         .group_by(Module.id)
         .order_by(Module.position)
     ).all()
-    read = defaultdict(int)
-    for user_id, module_id, count in db.session.execute(
-        select(LessonProgress.user_id, Lesson.module_id, func.count(LessonProgress.id))
-        .join(Lesson, Lesson.id == LessonProgress.lesson_id)
-        .where(LessonProgress.user_id.in_({e.user_id for e in enrolments}), Lesson.required.is_(True))
-        .group_by(LessonProgress.user_id, Lesson.module_id)
-    ):
-        read[(user_id, module_id)] = count
+    read = {
+        (user_id, module_id): (count, required)
+        for user_id, module_id, count, required in db.session.execute(
+            select(LessonProgress.user_id, Lesson.module_id, func.count(LessonProgress.id),
+                   func.count(case((Lesson.required.is_(True), LessonProgress.id))))
+            .join(Lesson, Lesson.id == LessonProgress.lesson_id)
+            .join(Module, Module.id == Lesson.module_id)
+            .where(LessonProgress.user_id.in_({e.user_id for e in enrolments}), Module.version_id.in_(version_ids))
+            .group_by(LessonProgress.user_id, Lesson.module_id)
+        )
+    }
+    return LessonTallies(modules, read)
+
+
+def _lesson_criteria(enrolments: list[Enrolment], tallies: LessonTallies) -> dict[int, list[Criterion]]:
+    """Per enrolment, one criterion per module with required lessons: all of them read."""
     criteria = {}
     for enrolment in enrolments:
-        rows = [(m, total) for m, total in required if m.version_id == enrolment.cohort.course_version_id]
         criteria[enrolment.id] = [
             Criterion(
                 name=f"Module {module.position} lessons",
-                met=read[(enrolment.user_id, module.id)] >= total,
+                met=tallies.read_of(enrolment.user_id, module.id)[1] >= required,
                 detail=f"Module {module.position} lessons ({module.title}): "
-                       f"{read[(enrolment.user_id, module.id)]} of {total} read",
+                       f"{tallies.read_of(enrolment.user_id, module.id)[1]} of {required} read",
                 about=module,
             )
-            for module, total in rows
+            for module, _, required in tallies.modules
+            if module.version_id == enrolment.cohort.course_version_id and required
         ]
     return criteria
 
 
-def _assessment_criteria(enrolments: list[Enrolment]) -> dict[int, list[Criterion]]:
-    """Per enrolment, one criterion per required assessment: passed or not. A query per course version."""
-    statuses = statuses_for(enrolments)
-    required = {version_id: required_assessments(version_id) for version_id in {e.cohort.course_version_id for e in enrolments}}
+def _assessment_criteria(enrolments: list[Enrolment], assessments, statuses) -> dict[int, list[Criterion]]:
+    """Per enrolment, one criterion per required assessment of its version: passed or not."""
+    required = defaultdict(list)
+    for assessment in assessments:
+        if assessment.required:
+            required[assessment.module.version_id].append(assessment)
     criteria = {}
     for enrolment in enrolments:
         criteria[enrolment.id] = [
@@ -168,13 +195,22 @@ def _attendance_criterion(figure: AttendanceFigure, version: CourseVersion, sess
     return Criterion("Attendance", met, detail)
 
 
-def completions_for(enrolments: list[Enrolment], now: datetime | None = None) -> dict[int, Completion]:
-    """The completion checklist of each enrolment, in a bounded number of queries."""
+def completions_for(enrolments: list[Enrolment], now: datetime | None = None, *, tallies=None, assessments=None,
+                    statuses=None, attendance=None) -> dict[int, Completion]:
+    """The completion checklist of each enrolment, in a bounded number of queries. A caller
+    that has the lessons read (lesson_tallies), the versions' assessments (assessments_of),
+    the enrolments' statuses (statuses_for) or their attendance (figures_for) already passes
+    them in, so that they are not read twice."""
     if not enrolments:
         return {}
-    lessons = _lesson_criteria(enrolments)
-    assessments = _assessment_criteria(enrolments)
-    attendance = figures_for([e.id for e in enrolments])
+    lessons = _lesson_criteria(enrolments, tallies or lesson_tallies(enrolments))
+    if assessments is None:
+        assessments = assessments_of({e.cohort.course_version_id for e in enrolments})
+    if statuses is None:
+        statuses = statuses_for(enrolments, assessments)
+    assessments = _assessment_criteria(enrolments, assessments, statuses)
+    if attendance is None:
+        attendance = figures_for([e.id for e in enrolments])
     held = _held_sessions(enrolments, now or utcnow())
     return {
         enrolment.id: Completion(
@@ -224,8 +260,24 @@ def _lock_active(enrolments: list[Enrolment]) -> list[Enrolment]:
 def sweep(batch: int = 500) -> dict[str, int]:
     """The periodic catch-up: issue any certificate that was earned but missed (a crash
     between the last criterion and the certificate, say), rendering on every core."""
+    # Only those who have read every required lesson can be complete: SQL picks them out, so
+    # the checklist is worked out for the few who may be due, not for everyone learning.
+    required = (
+        select(func.count(Lesson.id)).join(Module, Module.id == Lesson.module_id)
+        .where(Module.version_id == Cohort.course_version_id, Lesson.required.is_(True))
+        .scalar_subquery()
+    )
+    read = (
+        select(func.count(LessonProgress.id)).join(Lesson, Lesson.id == LessonProgress.lesson_id)
+        .join(Module, Module.id == Lesson.module_id)
+        .where(LessonProgress.user_id == Enrolment.user_id, Module.version_id == Cohort.course_version_id,
+               Lesson.required.is_(True))
+        .scalar_subquery()
+    )
     active = db.session.scalars(
-        select(Enrolment).where(Enrolment.status == EnrolmentStatus.ACTIVE).order_by(Enrolment.id)
+        select(Enrolment).join(Cohort, Cohort.id == Enrolment.cohort_id)
+        .where(Enrolment.status == EnrolmentStatus.ACTIVE, read >= required)
+        .order_by(Enrolment.id)
     ).all()
     issued = 0
     for start in range(0, len(active), batch):

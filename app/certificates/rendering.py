@@ -3,19 +3,26 @@
 The context is plain values (names, dates as text, module titles), never ORM objects, so
 that the exact data a PDF was made from can be stored beside it and the PDF made again.
 WeasyPrint may read only the design's own files: no network, nothing else on disk.
+
+A design is loaded once per process: its template compiled, its `theme.css` parsed and its
+fonts registered in one FontConfiguration, which every later render reuses. Parsing the
+stylesheet and loading the fonts was most of the cost of a certificate.
 """
 
 from __future__ import annotations
 
 import mimetypes
+from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import segno
 from flask import current_app
-from jinja2 import Environment, FileSystemLoader, select_autoescape
+from jinja2 import Environment, FileSystemLoader, Template, select_autoescape
 from markupsafe import Markup
-from weasyprint import HTML
+from weasyprint import CSS, HTML
+from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 
@@ -45,19 +52,38 @@ def design_folder(design: str) -> Path:
     return folder
 
 
-def render_html(context: dict, folder: Path) -> str:
+@dataclass(frozen=True)
+class Design:
+    """A design folder made ready to render: its template, its stylesheet and their fonts."""
+
+    template: Template
+    stylesheet: CSS
+    font_config: FontConfiguration
+
+
+@lru_cache(maxsize=8)
+def load_design(folder: Path) -> Design:
+    """The design in `folder`, loaded once per process."""
     environment = Environment(loader=FileSystemLoader(folder), autoescape=select_autoescape(["html"]))
+    font_config = FontConfiguration()
+    stylesheet = CSS(filename=str(folder / "theme.css"), font_config=font_config, url_fetcher=DesignFetcher(folder))
+    return Design(environment.get_template("template.html"), stylesheet, font_config)
+
+
+def render_html(context: dict, folder: Path) -> str:
     qr = segno.make(context["verify_url"], error="m").svg_inline(scale=3, border=0, dark="#0b0c0c")
-    return environment.get_template("template.html").render(**context, qr_code=Markup(qr))
+    return load_design(folder).template.render(**context, qr_code=Markup(qr))
 
 
-def render_in_folder(context: dict, folder: Path, fetcher: DesignFetcher | None = None) -> bytes:
-    """Render with no application around it, so worker processes can call it too."""
-    fetcher = fetcher or DesignFetcher(folder)
-    html = HTML(string=render_html(context, folder), base_url=folder.as_uri() + "/", url_fetcher=fetcher)
-    return html.write_pdf()
+def render_in_folder(context: dict, folder: Path, fetcher: DesignFetcher | None = None, **options) -> bytes:
+    """Render with no application around it, so worker processes can call it too. `options`
+    go to WeasyPrint's write_pdf."""
+    design = load_design(folder)
+    html = HTML(string=render_html(context, folder), base_url=folder.as_uri() + "/",
+                url_fetcher=fetcher or DesignFetcher(folder))
+    return html.write_pdf(stylesheets=[design.stylesheet], font_config=design.font_config, **options)
 
 
-def render_pdf(context: dict, design: str = "default", fetcher: DesignFetcher | None = None) -> bytes:
+def render_pdf(context: dict, design: str = "default", fetcher: DesignFetcher | None = None, **options) -> bytes:
     """The certificate PDF for this plain-data context."""
-    return render_in_folder(context, design_folder(design), fetcher)
+    return render_in_folder(context, design_folder(design), fetcher, **options)

@@ -17,7 +17,8 @@ cohort_facilitator = Table(
     "cohort_facilitator",
     db.metadata,
     Column("cohort_id", ForeignKey("cohort.id", ondelete="CASCADE"), primary_key=True),
-    Column("user_id", ForeignKey("user.id", ondelete="CASCADE"), primary_key=True),
+    # Indexed on its own: "the cohorts this facilitator runs" looks it up by person.
+    Column("user_id", ForeignKey("user.id", ondelete="CASCADE"), primary_key=True, index=True),
 )
 
 
@@ -38,12 +39,14 @@ class Cohort(db.Model):
 
     intake = relationship("Intake", lazy="joined")
     course_version = relationship("CourseVersion", lazy="joined")
+    # Loaded when first used, not with every cohort: a cohort also arrives joined to each
+    # enrolment and session, and loading these each time cost two queries a query. A list of
+    # cohorts that shows them asks for them with selectinload.
     facilitators: Mapped[list["User"]] = relationship(  # noqa: F821
-        secondary=cohort_facilitator, lazy="selectin", order_by="User.name"
+        secondary=cohort_facilitator, order_by="User.name"
     )
     schedule: Mapped[list["ModuleSchedule"]] = relationship(
-        back_populates="cohort", cascade="all, delete-orphan", lazy="selectin",
-        order_by="ModuleSchedule.opens_on",
+        back_populates="cohort", cascade="all, delete-orphan", order_by="ModuleSchedule.opens_on",
     )
 
     def is_running(self, today: date) -> bool:
@@ -89,7 +92,7 @@ class Enrolment(db.Model):
     cohort_id: Mapped[int] = mapped_column(ForeignKey("cohort.id"), index=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("user.id"), index=True)
     #: The accepted nomination this place came from, if any.
-    nomination_id: Mapped[int | None] = mapped_column(ForeignKey("nomination.id"))
+    nomination_id: Mapped[int | None] = mapped_column(ForeignKey("nomination.id"), index=True)
     status: Mapped[EnrolmentStatus] = mapped_column(
         enum_type(EnrolmentStatus, 20),
         default=EnrolmentStatus.ACTIVE,
@@ -101,7 +104,7 @@ class Enrolment(db.Model):
     #: Why the participant withdrew or moved.
     left_reason: Mapped[str | None] = mapped_column(Text)
     #: The enrolment a transfer moved this participant to.
-    transferred_to_id: Mapped[int | None] = mapped_column(ForeignKey("enrolment.id"))
+    transferred_to_id: Mapped[int | None] = mapped_column(ForeignKey("enrolment.id"), index=True)
 
     cohort: Mapped[Cohort] = relationship(lazy="joined")
     user = relationship("User", lazy="joined")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import defaultload, selectinload
 
 from app.audit.services import record
 from app.auth.models import Role, User
@@ -110,7 +111,7 @@ def open_modules_now(cohort: Cohort, *, actor, today: date) -> int:
 
 def cohorts_for(user):
     """A select of the cohorts a person may run: all for admins, their own for facilitators."""
-    statement = select(Cohort).order_by(Cohort.start_on.desc(), Cohort.name)
+    statement = select(Cohort).options(selectinload(Cohort.facilitators)).order_by(Cohort.start_on.desc(), Cohort.name)
     if not user.has_role(Role.ADMIN):
         statement = statement.join(cohort_facilitator).where(cohort_facilitator.c.user_id == user.id)
     return statement
@@ -255,6 +256,8 @@ def enrolments_of(cohort: Cohort, *, include_left: bool = False) -> list[Enrolme
     statement = select(Enrolment).where(Enrolment.cohort_id == cohort.id)
     if not include_left:
         statement = statement.where(Enrolment.is_placed)
+    # Participants' roles are not needed beside their places: leave them unloaded.
+    statement = statement.options(defaultload(Enrolment.user).lazyload(User.grants))
     return db.session.scalars(statement.join(User, User.id == Enrolment.user_id).order_by(User.name)).all()
 
 

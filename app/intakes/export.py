@@ -35,15 +35,21 @@ def _when(moment) -> str:
     return to_local(moment).strftime("%Y-%m-%d %H:%M") if moment else ""
 
 
+#: Nominations read from the database at a time, on a server-side cursor where there is one.
+BATCH = 500
+
+
 def nomination_rows(intake: Intake) -> Iterator[list]:
-    """Every nomination of the intake as a row under HEADER, by council then nominee."""
+    """Every nomination of the intake as a row under HEADER, by council then nominee, read in
+    batches as the rows are written."""
     nominations = db.session.scalars(
         select(Nomination)
         .join(Council, Council.id == Nomination.council_id)
         .where(Nomination.intake_id == intake.id)
         .options(joinedload(Nomination.created_by), joinedload(Nomination.decided_by))
         .order_by(Council.name, func.lower(Nomination.nominee_name), Nomination.id)
-    ).all()
+        .execution_options(yield_per=BATCH)
+    )
     return (
         [
             n.council.name,

@@ -34,8 +34,9 @@ class Intake(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     course = relationship("Course", lazy="joined")
+    #: Loaded when first used: an intake arrives joined to every cohort and nomination.
     overrides: Mapped[list["CouncilPlaces"]] = relationship(
-        back_populates="intake", cascade="all, delete-orphan", lazy="selectin"
+        back_populates="intake", cascade="all, delete-orphan"
     )
 
     def is_open(self, now: datetime) -> bool:

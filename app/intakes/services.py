@@ -131,37 +131,53 @@ class Places:
         return None
 
 
-def _used_by_intake(intake_ids, council_id: int | None = None) -> dict[int, int]:
+def _used_by_intake(intake_ids) -> dict[int, int]:
     statement = (
         select(Nomination.intake_id, func.count(Nomination.id))
         .where(Nomination.intake_id.in_(intake_ids), Nomination.status.in_(HOLDS_A_PLACE))
         .group_by(Nomination.intake_id)
     )
-    if council_id is not None:
-        statement = statement.where(Nomination.council_id == council_id)
     return dict(db.session.execute(statement).all())
 
 
 def places_for(intakes: list[Intake], council: Council) -> dict[int, Places]:
-    """Each intake's Places for one council, in a fixed number of queries."""
-    ids = [intake.id for intake in intakes]
-    by_council = _used_by_intake(ids, council.id)
-    overall = _used_by_intake(ids)
-    overrides = dict(
-        db.session.execute(
-            select(CouncilPlaces.intake_id, CouncilPlaces.places).where(
-                CouncilPlaces.intake_id.in_(ids), CouncilPlaces.council_id == council.id
-            )
-        ).all()
-    )
+    """Each intake's Places for one council, in one query however many intakes."""
+    holding = (Nomination.intake_id == Intake.id) & Nomination.status.in_(HOLDS_A_PLACE)
+    counts = {
+        intake_id: (mine, every, override)
+        for intake_id, mine, every, override in db.session.execute(
+            select(
+                Intake.id,
+                select(func.count(Nomination.id)).where(holding, Nomination.council_id == council.id).scalar_subquery(),
+                select(func.count(Nomination.id)).where(holding).scalar_subquery(),
+                select(CouncilPlaces.places).where(CouncilPlaces.intake_id == Intake.id,
+                                                   CouncilPlaces.council_id == council.id).scalar_subquery(),
+            ).where(Intake.id.in_([intake.id for intake in intakes]))
+        )
+    }
     return {
         intake.id: Places(
-            allowed=overrides.get(intake.id, intake.places_per_council),
-            used=by_council.get(intake.id, 0),
+            allowed=intake.places_per_council if counts[intake.id][2] is None else counts[intake.id][2],
+            used=counts[intake.id][0],
             intake_total=intake.total_places,
-            intake_used=overall.get(intake.id, 0),
+            intake_used=counts[intake.id][1],
         )
         for intake in intakes
+    }
+
+
+def places_by_council(intake: Intake, councils: list[Council]) -> dict[int, Places]:
+    """Each council's Places on one intake, by council id: two queries however many councils."""
+    used = dict(db.session.execute(
+        select(Nomination.council_id, func.count(Nomination.id))
+        .where(Nomination.intake_id == intake.id, Nomination.status.in_(HOLDS_A_PLACE))
+        .group_by(Nomination.council_id)
+    ).all())
+    overrides = {override.council_id: override.places for override in intake.overrides}
+    return {
+        council.id: Places(allowed=overrides.get(council.id, intake.places_per_council), used=used.get(council.id, 0),
+                           intake_total=intake.total_places, intake_used=sum(used.values()))
+        for council in councils
     }
 
 

@@ -14,6 +14,7 @@ from datetime import datetime, time, timedelta
 
 from flask import current_app, render_template
 from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload
 
 from app.auth.models import Role, RoleGrant, User
 from app.auth.services import make_token
@@ -25,7 +26,7 @@ from app.councils.models import Council
 from app.courses.models import LessonProgress
 from app.extensions import db
 from app.intakes.models import Intake
-from app.intakes.services import places_for
+from app.intakes.services import places_by_council
 from app.reminders.kinds import DIGEST, KINDS, PlannedReminder, reminder_kind
 from app.reminders.models import ReminderPreferences
 from app.timeutil import format_date, format_datetime, to_local, to_utc
@@ -133,14 +134,15 @@ def absences(now: datetime):
 def registers_not_taken(now: datetime):
     """Two hours after a session ends, to its facilitators, if nobody is marked in it; it
     expires a week after the session ended."""
-    marked = select(Attendance.session_id).distinct()
+    # Correlated, so only the week's sessions are looked up in the registers, not every mark ever made.
+    marked = select(Attendance.id).where(Attendance.session_id == LiveSession.id).exists()
     sessions = db.session.scalars(
         select(LiveSession).where(
             LiveSession.cancelled_at.is_(None),
             LiveSession.ends_at <= now - timedelta(hours=2),
             LiveSession.ends_at > now - timedelta(days=7),
-            LiveSession.id.not_in(marked),
-        )
+            ~marked,
+        ).options(joinedload(LiveSession.cohort).selectinload(Cohort.facilitators))
     ).all()
     for session in sessions:
         if not expected_enrolments(session):
@@ -161,22 +163,22 @@ def inactive_participants(now: datetime):
     """Once per quiet spell: 14 days without signing in or reading, in a running cohort. It
     never expires: still true however late it goes."""
     today = to_local(now).date()
-    last_read = (
-        select(LessonProgress.user_id, func.max(LessonProgress.completed_at).label("at"))
-        .group_by(LessonProgress.user_id)
-        .subquery()
-    )
+    quiet_since = now - timedelta(days=14)
+    # The quiet are picked out in SQL, each by their own reading, so the planner reads only
+    # who is due and never groups every lesson ever read.
+    last_read = select(func.max(LessonProgress.completed_at)).where(LessonProgress.user_id == User.id)
+    read_lately = select(LessonProgress.id).where(LessonProgress.user_id == User.id,
+                                                  LessonProgress.completed_at > quiet_since).exists()
     rows = db.session.execute(
-        select(Enrolment, User.last_seen_at, last_read.c.at)
+        select(Enrolment, User.last_seen_at, last_read.scalar_subquery())
         .join(Cohort, Cohort.id == Enrolment.cohort_id)
         .join(User, User.id == Enrolment.user_id)
-        .outerjoin(last_read, last_read.c.user_id == User.id)
-        .where(Enrolment.status == EnrolmentStatus.ACTIVE, Cohort.start_on <= today, Cohort.end_on >= today)
+        .where(Enrolment.status == EnrolmentStatus.ACTIVE, Cohort.start_on <= today, Cohort.end_on >= today,
+               Enrolment.joined_at <= quiet_since,
+               (User.last_seen_at.is_(None)) | (User.last_seen_at <= quiet_since), ~read_lately)
     ).all()
     for enrolment, seen, read in rows:
         last = max([moment for moment in (seen, read, enrolment.joined_at) if moment is not None])
-        if last > now - timedelta(days=14):
-            continue
         yield PlannedReminder(
             user=enrolment.user,
             dedupe_key=f"inactive-14d:{enrolment.id}:{last:%Y%m%d}",
@@ -208,10 +210,11 @@ def _closing_reminders(now: datetime, label: str, since: timedelta, until: timed
     for lead, council in leads:
         by_council.setdefault(council.id, (council, []))[1].append(lead)
     for intake in intakes:
+        every_place = places_by_council(intake, [council for council, _ in by_council.values()])
         for council, council_leads in by_council.values():
             if not council.signed_by(to_local(intake.closes_at).date()):
                 continue
-            places = places_for([intake], council)[intake.id]
+            places = every_place[council.id]
             if places.remaining <= 0:
                 continue
             for lead in council_leads:

@@ -21,8 +21,9 @@ from app.reports.figures import by_cohort, outcomes
 def overview_page():
     """The whole programme at a glance: take-up by councils, and every intake's figures."""
     page = db.paginate(intakes_newest_first(), per_page=10, error_out=False)
-    reports = overview.intake_reports(page.items)
-    programme = overview.programme_report()
+    every_intake = overview.every_intake_outcomes()
+    reports = overview.intake_reports(page.items, every_intake)
+    programme = overview.programme_report(every_intake)
     return render_template(
         "reports/overview.html", page=page, reports=reports, programme=programme,
         take_up_chart=overview.take_up_chart(programme), places_chart=overview.places_chart(reports),

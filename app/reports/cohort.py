@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from app.assessments.services import AssessmentState, AssessmentStatus, assessments_of, due_on, statuses_for
-from app.certificates.completion import Completion, completions_for
+from app.certificates.completion import Completion, completions_for, lesson_tallies
 from app.cohorts.attendance import AttendanceFigure, figures_for
 from app.cohorts.models import Cohort, Enrolment
 from app.cohorts.services import enrolments_of
@@ -131,10 +131,11 @@ def dashboard(cohort: Cohort, now: datetime) -> Dashboard:
     """Every participant of the cohort with their figures and risks, in a fixed number of queries."""
     enrolments = enrolments_of(cohort)
     assessments = assessments_of([cohort.course_version_id])
-    lessons = lessons_read(enrolments)
+    tallies = lesson_tallies(enrolments)
+    lessons = lessons_read(enrolments, tallies)
     attendance = figures_for([e.id for e in enrolments])
-    statuses = statuses_for(enrolments)
-    completions = completions_for(enrolments)
+    statuses = statuses_for(enrolments, assessments)
+    completions = completions_for(enrolments, tallies=tallies, assessments=assessments, statuses=statuses, attendance=attendance)
     active = last_activity([e.user_id for e in enrolments])
     threshold = cohort.course_version.attendance_threshold
     rows = []

@@ -104,32 +104,26 @@ class Nominations:
 
 
 def nominations(scope: Scope) -> dict[int, Nominations]:
-    """Nominations by status and councils taking up places, for each intake in scope. Two queries."""
+    """Nominations by status and councils taking up places, for each intake in scope. One
+    query: each status is counted in a column of its own, beside the councils."""
     column = Nomination.intake_id if scope.column is not None else None
-    by_status: dict[int, Counter] = defaultdict(Counter)
-    for key, status, count in db.session.execute(
-        scope.narrow(
-            select(scope.key(column), Nomination.status, func.count(Nomination.id)).group_by(Nomination.status),
-            column,
-        )
-    ):
-        by_status[key][NominationStatus(status)] = count
+    statuses = list(NominationStatus)
     holding = case((Nomination.status.in_(HOLDS_A_PLACE), Nomination.council_id))
     accepted = case((Nomination.status == NominationStatus.ACCEPTED, Nomination.council_id))
-    councils = {
-        key: (using, took)
-        for key, using, took in db.session.execute(
-            scope.narrow(
-                select(scope.key(column), func.count(holding.distinct()), func.count(accepted.distinct())),
-                column,
-            )
+    rows = db.session.execute(
+        scope.narrow(
+            select(scope.key(column), *(func.count(case((Nomination.status == status, Nomination.id)))
+                                        for status in statuses),
+                   func.count(holding.distinct()), func.count(accepted.distinct())),
+            column,
         )
-    }
+    )
+    found = {}
+    for key, *counts, using, took in rows:
+        by_status = {status: count for status, count in zip(statuses, counts) if count}
+        found[key] = Nominations(by_status, using, took)
     keys = scope.ids if scope.column is not None else (PROGRAMME,)
-    return {
-        key: Nominations(dict(by_status[key]), *councils.get(key, (0, 0)))
-        for key in keys
-    }
+    return {key: found.get(key, Nominations()) for key in keys}
 
 
 def signatory_councils() -> int:
@@ -150,6 +144,16 @@ class Outcomes:
 
     def count(self, *statuses: EnrolmentStatus) -> int:
         return sum(self.by_status.get(status, 0) for status in statuses)
+
+    @classmethod
+    def total(cls, parts) -> "Outcomes":
+        """The outcomes of several intakes or cohorts added together."""
+        parts = list(parts)
+        by_status: Counter = Counter()
+        for part in parts:
+            by_status.update(part.by_status)
+        return cls(sum(p.cohorts for p in parts), sum(p.capacity for p in parts), dict(by_status),
+                   sum(p.attended for p in parts), sum(p.counted for p in parts), sum(p.certificates for p in parts))
 
     @property
     def participants(self) -> int:

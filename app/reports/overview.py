@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from sqlalchemy import select
+
 from app.extensions import db
 from app.intakes.models import Intake, NominationStatus
 from app.intakes.services import intakes_newest_first
@@ -28,11 +30,12 @@ class ProgrammeReport:
         return Rate(self.nominations.councils_using_places, self.signatories)
 
 
-def programme_report() -> ProgrammeReport:
-    """Headline figures for the whole programme: five queries."""
-    return ProgrammeReport(
-        signatory_councils(), nominations(programme())[PROGRAMME], outcomes(programme())[PROGRAMME]
-    )
+def programme_report(every_intake: dict[int, Outcomes] | None = None) -> ProgrammeReport:
+    """Headline figures for the whole programme. Outcomes add up across intakes (each cohort
+    is in one), so a caller that has every intake's (every_intake_outcomes) passes them in
+    rather than have the same rows counted twice."""
+    total = Outcomes.total(every_intake.values()) if every_intake is not None else outcomes(programme())[PROGRAMME]
+    return ProgrammeReport(signatory_councils(), nominations(programme())[PROGRAMME], total)
 
 
 @dataclass(frozen=True)
@@ -46,11 +49,19 @@ class IntakeReport:
         return Rate(self.nominations.places_used, self.intake.total_places)
 
 
-def intake_reports(intakes: list[Intake]) -> list[IntakeReport]:
-    """Each intake's nominations and outcomes, in six queries however many intakes."""
+def intake_reports(intakes: list[Intake], results: dict[int, Outcomes] | None = None) -> list[IntakeReport]:
+    """Each intake's nominations and outcomes, in five queries however many intakes (one, when
+    the caller has their outcomes already)."""
     ids = [intake.id for intake in intakes]
-    counted, results = nominations(by_intake(ids)), outcomes(by_intake(ids))
+    counted = nominations(by_intake(ids))
+    if results is None:
+        results = outcomes(by_intake(ids))
     return [IntakeReport(intake, counted[intake.id], results[intake.id]) for intake in intakes]
+
+
+def every_intake_outcomes() -> dict[int, Outcomes]:
+    """Every intake's outcomes, by intake id: five queries."""
+    return outcomes(by_intake(db.session.scalars(select(Intake.id)).all()))
 
 
 # Tables: the same rows for the page and the CSV ----------------------------------------------

@@ -6,8 +6,11 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import Select, and_, func, or_, select
+from sqlalchemy.orm import defaultload
 
-from app.certificates.completion import Completion, completions_for
+from app.auth.models import User
+
+from app.certificates.completion import Completion, completions_for, lesson_tallies
 from app.certificates.models import Certificate
 from app.cohorts.attendance import AttendanceFigure, figures_for
 from app.cohorts.models import Cohort, Enrolment
@@ -85,6 +88,7 @@ def _enrolments(nominations: list[Nomination]) -> dict[int, Enrolment]:
             )
         )
         .order_by(Enrolment.joined_at, Enrolment.id)
+        .options(defaultload(Enrolment.user).lazyload(User.grants))  # their roles are not shown
     ).all()
     ids = {n.id for n in nominations}
     chosen: dict[int, Enrolment] = {}
@@ -104,9 +108,10 @@ def nominees(nominations: list[Nomination]) -> list[Nominee]:
     """How each nominee is getting on, in a fixed number of queries however many."""
     enrolments = _enrolments(nominations)
     placed = list(enrolments.values())
-    lessons = lessons_read(placed)
+    tallies = lesson_tallies(placed)
+    lessons = lessons_read(placed, tallies)
     attendance = figures_for([e.id for e in placed])
-    completions = completions_for(placed)
+    completions = completions_for(placed, tallies=tallies, attendance=attendance)
     certificates = certificates_for([e.id for e in placed])
     rows = []
     for nomination in nominations:

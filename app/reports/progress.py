@@ -1,5 +1,5 @@
 """Where each participant stands, for many enrolments at once: lessons read, certificates,
-and when they were last active. Each function is a fixed number of grouped queries."""
+and when they were last active. Each function is a fixed number of grouped queries, or none."""
 
 from __future__ import annotations
 
@@ -11,33 +11,22 @@ from sqlalchemy.orm import lazyload
 
 from app.assessments.models import QuizAttempt, Submission
 from app.auth.models import User
+from app.certificates.completion import LessonTallies
 from app.certificates.models import Certificate
 from app.cohorts.models import Enrolment
-from app.courses.models import Lesson, LessonProgress, Module
-from app.courses.services import Progress, lesson_counts
+from app.courses.models import LessonProgress
+from app.courses.services import Progress
 from app.extensions import db
 
 
-def lessons_read(enrolments: list[Enrolment]) -> dict[int, Progress]:
-    """Lessons completed of each enrolment's course version, by enrolment id: two queries."""
-    if not enrolments:
-        return {}
-    version_ids = {e.cohort.course_version_id for e in enrolments}
-    totals = lesson_counts(version_ids)
-    done = {
-        (user_id, version_id): count
-        for user_id, version_id, count in db.session.execute(
-            select(LessonProgress.user_id, Module.version_id, func.count(LessonProgress.id))
-            .join(Lesson, Lesson.id == LessonProgress.lesson_id)
-            .join(Module, Module.id == Lesson.module_id)
-            .where(LessonProgress.user_id.in_({e.user_id for e in enrolments}), Module.version_id.in_(version_ids))
-            .group_by(LessonProgress.user_id, Module.version_id)
-        )
-    }
-    return {
-        e.id: Progress(done.get((e.user_id, e.cohort.course_version_id), 0), totals.get(e.cohort.course_version_id, 0))
-        for e in enrolments
-    }
+def lessons_read(enrolments: list[Enrolment], tallies: LessonTallies) -> dict[int, Progress]:
+    """Lessons completed of each enrolment's course version, by enrolment id, from the tallies."""
+    progress = {}
+    for e in enrolments:
+        modules = [row for row in tallies.modules if row.Module.version_id == e.cohort.course_version_id]
+        done = sum(tallies.read_of(e.user_id, row.Module.id)[0] for row in modules)
+        progress[e.id] = Progress(done, sum(row.lessons for row in modules))
+    return progress
 
 
 def certificates_for(enrolment_ids: list[int]) -> dict[int, Certificate]:

@@ -7,6 +7,7 @@ import itertools
 from datetime import date, timedelta
 from types import SimpleNamespace
 
+from app.certificates.codes import new_code
 from app.certificates.models import Certificate
 from app.cohorts.models import Attendance, AttendanceStatus, EnrolmentStatus
 from app.cohorts.services import enrol
@@ -32,7 +33,7 @@ def make_certificate(enrolment, *, revoked: bool = False) -> Certificate:
     """A certificate row without rendering its PDF: reports count them, never open them."""
     n = next(_codes)
     certificate = Certificate(
-        enrolment_id=enrolment.id, code=f"DLP-TEST-{n:04d}-0000-0000", context={"participant_name": enrolment.user.name},
+        enrolment_id=enrolment.id, code=new_code(), context={"participant_name": enrolment.user.name},
         storage_key=f"certificates/test-{n}.pdf", sha256=hashlib.sha256(str(n).encode()).hexdigest(),
         revoked_at=utcnow() if revoked else None,
     )
@@ -124,7 +125,7 @@ def build_programme(scale: int, admin) -> SimpleNamespace:
     intakes = [make_intake(course=course, total_places=100 * scale) for _ in range(2)]
     lead_council = make_council()
     lead = make_user("council_lead", council=lead_council)
-    cohorts = []
+    cohorts, participants, certificates = [], [], []
     facilitator = make_user("facilitator")
     for intake in intakes:
         cohort = make_cohort(intake, capacity=4 * scale, facilitators=[facilitator],
@@ -143,7 +144,9 @@ def build_programme(scale: int, admin) -> SimpleNamespace:
             for session in sessions:
                 mark(session, enrolment, "present" if i % 2 else "absent", admin)
             complete_lesson(person, lessons[i % len(lessons)])
+            participants.append(person)
             if i % 2 == 0:
-                make_certificate(enrolment)
+                certificates.append(make_certificate(enrolment))
         db.session.commit()
-    return SimpleNamespace(intakes=intakes, cohorts=cohorts, lead=lead, facilitator=facilitator)
+    return SimpleNamespace(intakes=intakes, cohorts=cohorts, lead=lead, facilitator=facilitator,
+                           participant=participants[0], certificate=certificates[0], lesson=lessons[0])
