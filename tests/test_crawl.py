@@ -34,12 +34,12 @@ def crawl(client, start: str) -> dict[str, int]:
         kinds.add(shape(path))
         response = client.get(path)
         seen[path] = response.status_code
+        links = []
         if response.status_code in (301, 302, 303):
             links = [response.headers["Location"]]
         elif response.status_code == 200 and response.content_type.startswith("text/html"):
             links = [link["href"] for link in parse(response).select("a[href]")]
-        else:
-            continue
+        response.close()  # a streamed download (a CSV) ends here, read or not
         for href in links:
             target = urlsplit(urljoin(path, href))
             if target.netloc or target.scheme not in ("", "http") or not target.path.startswith("/"):
