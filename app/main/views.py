@@ -1,6 +1,6 @@
 """The home page, the service's information pages and the health check."""
 
-from flask import render_template
+from flask import current_app, render_template
 from flask_login import current_user
 from sqlalchemy import text
 
@@ -9,12 +9,26 @@ from app.main import bp
 from app.extensions import db
 
 
+@bp.app_context_processor
+def contact():
+    """The programme team's address, for every page that says how to reach them."""
+    return {"contact_email": current_app.config["CONTACT_EMAIL"]}
+
 
 @bp.get("/")
-@access.signed_in
+@access.public
 def home():
-    """Each role's starting point."""
+    """The start page for someone not signed in; each role's starting point for everyone else."""
+    if not current_user.is_authenticated:
+        return render_template("main/start.html")
     return render_template("main/home.html", roles=current_user.roles)
+
+
+@bp.get("/help")
+@access.public
+def help_page():
+    """Help and contact: who to ask about what."""
+    return render_template("main/help.html")
 
 
 @bp.get("/accessibility")
