@@ -140,6 +140,20 @@ def test_the_lead_of_a_council_that_has_not_signed_sees_why_they_cannot_nominate
     assert db.session.scalar(select(func.count(Nomination.id))) == 0
 
 
+def test_a_lead_whose_council_has_not_signed_is_never_offered_nominating_and_is_told_how_to_sign(login):
+    arun = make_council("Arun District Council", signed_on=None)
+    client = login(make_user("council_lead", council=arun))
+    intake = make_intake()
+    for url in ("/", "/nominations/", f"/nominations/intakes/{intake.id}", "/our-people/"):
+        main = parse(client.get(url)).main
+        text = main.get_text(" ", strip=True)
+        assert "Nominate staff" not in text and "Nominate someone" not in text, url
+        assert "Places used" not in text and "Places left" not in text, url
+        assert "Arun District Council has not signed the Local Digital Declaration" in text, url
+        assert "localdigital.gov.uk" in text, url
+        assert main.select_one('#why-not a[href="mailto:digital-leadership@programme.example"]'), url
+
+
 def test_a_lead_changes_a_submitted_nomination(lead_client, lead):
     nomination = make_nomination(make_intake(), lead.council, created_by=lead, nominee_name="Sam Jones", email="sam@adur.gov.uk")
     assert link_named(parse(lead_client.get(f"/nominations/{nomination.id}")), "Change the nomination")
