@@ -48,8 +48,8 @@ def test_the_nominations_page_lists_intakes_with_the_councils_places(lead_client
     row = parse(lead_client.get("/nominations/")).select_one("tbody tr")
     cells = [td.get_text(" ", strip=True) for td in row.select("td")]
     assert cells[0] == "Spring 2027"
-    assert "Open" in cells[2]
-    assert cells[3:] == ["1 of 3", "2"]
+    assert cells[1].startswith("Open now, closes")
+    assert cells[2:] == ["1 of 3", "2"]
     page = parse(lead_client.get(f"/nominations/intakes/{intake.id}"))
     assert link_named(page, "Nominate someone")
     assert "Places left 2" in page.select_one(".govuk-summary-list").get_text(" ", strip=True)
