@@ -69,7 +69,7 @@ def parse_councils_csv(text: str) -> tuple[list[CouncilRow], list[RowProblem]]:
     headers = [h.strip().lower() for h in (reader.fieldnames or [])]
     missing = [c for c in REQUIRED_COLUMNS if c not in headers]
     if missing:
-        return [], [RowProblem(1, f"the header row is missing the column(s): {', '.join(missing)}")]
+        return [], [RowProblem(1, f"the header row is missing the {'column' if len(missing) == 1 else 'columns'}: {', '.join(missing)}")]
     reader.fieldnames = headers
     rows: list[CouncilRow] = []
     problems: list[RowProblem] = []

@@ -9,6 +9,7 @@ from app.councils import bp, services
 from app.councils.forms import CouncilImportForm
 from app.councils.models import Council
 from app.extensions import db
+from app.wording import plural
 
 
 @bp.get("/")
@@ -52,7 +53,7 @@ def import_register():
             return redirect(url_for("councils.index"))
         db.session.rollback()
         form.file.errors.append(
-            f"The file has {len(report.problems)} problem(s) and nothing was imported. "
+            f"The file has {plural(len(report.problems), 'problem')} and nothing was imported. "
             "Correct the rows listed and upload it again."
         )
     return render_template("councils/import.html", form=form, report=report)
