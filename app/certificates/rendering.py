@@ -19,6 +19,11 @@ from weasyprint import HTML
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 
+#: A tagged PDF/UA-1 file: its structure, language (the template's <html lang>) and title (its
+#: <title>) are there for screen readers.
+PDF_OPTIONS = {"pdf_variant": "pdf/ua-1"}
+
+
 class DesignFetcher(URLFetcher):
     """Serves files from one design folder and refuses every other URL."""
 
@@ -55,7 +60,7 @@ def render_in_folder(context: dict, folder: Path, fetcher: DesignFetcher | None 
     """Render with no application around it, so worker processes can call it too."""
     fetcher = fetcher or DesignFetcher(folder)
     html = HTML(string=render_html(context, folder), base_url=folder.as_uri() + "/", url_fetcher=fetcher)
-    return html.write_pdf()
+    return html.write_pdf(**PDF_OPTIONS)
 
 
 def render_pdf(context: dict, design: str = "default", fetcher: DesignFetcher | None = None) -> bytes:
