@@ -44,6 +44,15 @@ def test_a_council_leads_pages_fit_the_screen(page):
         _fits(page, url)
 
 
+def test_sign_out_looks_like_the_link_beside_it(page):
+    sign_in(page, make_user("participant").email)
+    style = "element => [getComputedStyle(element).color, getComputedStyle(element).fontSize, element.getBoundingClientRect().bottom]"
+    change = page.get_by_role("link", name="Change password").evaluate(style)
+    sign_out = page.get_by_role("button", name="Sign out").evaluate(style)
+    assert sign_out[:2] == change[:2]
+    assert abs(sign_out[2] - change[2]) <= 2  # on the same line
+
+
 def test_the_programme_overview_fits_the_screen(page):
     admin = make_user("admin")
     programme = known_programme(admin)
