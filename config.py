@@ -30,6 +30,8 @@ class Config:
     """Settings shared by every environment."""
 
     SERVICE_NAME = "Digital Leadership Programme"
+    #: Where people write to the programme team: the help page, the footer and error pages.
+    CONTACT_EMAIL = os.environ.get("CONTACT_EMAIL", "digital-leadership@programme.example")
     SECRET_KEY = os.environ.get("SECRET_KEY", DEVELOPMENT_SECRET_KEY)
     SQLALCHEMY_DATABASE_URI = os.environ.get(
         "DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'lms.sqlite3'}"
@@ -118,6 +120,8 @@ class DevelopmentConfig(Config):
 
     DEBUG = True
     MAIL_BACKEND = os.environ.get("MAIL_BACKEND", "file")
+    #: Links in emails, calendars and certificates point at the port `bin/run` serves.
+    BASE_URL = os.environ.get("BASE_URL", f"http://127.0.0.1:{os.environ.get('PORT', '5000')}")
 
 
 class TestingConfig(Config):

@@ -22,6 +22,7 @@ from app.forms import wtforms_errors
 from app.navigation import navigation_for
 from app.timeutil import format_date, format_datetime
 from app.urls import url_for_page
+from app.wording import plural
 
 # Every model, so that metadata, migrations and relationships see them all.
 from app.assessments import models as _assessments  # noqa: F401
@@ -107,6 +108,7 @@ def init_jinja(app: Flask) -> None:
     app.jinja_env.lstrip_blocks = True
     app.jinja_env.filters["datetime"] = format_datetime
     app.jinja_env.filters["date"] = format_date
+    app.jinja_env.filters["plural"] = plural
     app.jinja_env.globals["navigation_for"] = navigation_for
     app.jinja_env.globals["url_for_page"] = url_for_page
     app.jinja_env.globals["service_name"] = app.config["SERVICE_NAME"]

@@ -9,10 +9,15 @@ from sqlalchemy import func, select
 
 from app import demo
 from app.auth.models import User
+from app.certificates.models import Certificate
+from app.cohorts.models import Cohort, LiveSession
 from app.courses import services
 from app.courses.models import CourseVersion, LessonProgress
 from app.extensions import db
+from app.intakes.demo import ADUR_NOMINATIONS
+from app.intakes.models import Intake, Nomination, NominationStatus
 from app.reports.demo import PARTICIPANTS
+from app.timeutil import to_local
 from tests.courses.conftest import BROKEN, GOOD
 
 
@@ -27,6 +32,10 @@ def demo_courses(app, tmp_path):
     app.config["COURSES_DIR"] = old
 
 
+#: Nominees the intakes demo accepted, invited but not signed in yet.
+INVITED = [n for n in ADUR_NOMINATIONS if n[4] is NominationStatus.ACCEPTED]
+
+
 def count(column) -> int:
     return db.session.scalar(select(func.count(column)))
 
@@ -36,7 +45,7 @@ def test_demo_imports_the_sound_courses_and_the_participant_has_read_two_lessons
     db.session.commit()
     demo.load()
     db.session.commit()
-    assert count(User.id) == len(demo.DEMO_PEOPLE) + len(PARTICIPANTS)
+    assert count(User.id) == len(demo.DEMO_PEOPLE) + len(PARTICIPANTS) + len(INVITED)
     [version] = db.session.scalars(select(CourseVersion)).all()
     assert version.course.slug == "leading-change"
     participant = db.session.scalar(
@@ -55,4 +64,24 @@ def test_demo_loads_without_any_courses(app, tmp_path):
     finally:
         app.config["COURSES_DIR"] = old
     assert count(CourseVersion.id) == 0
-    assert count(User.id) == len(demo.DEMO_PEOPLE) + len(PARTICIPANTS)
+    assert count(User.id) == len(demo.DEMO_PEOPLE) + len(PARTICIPANTS) + len(INVITED)
+
+
+def test_the_demo_makes_sense_to_someone_reading_it():
+    demo.load()
+    db.session.commit()
+    accepted = db.session.scalars(select(Nomination).where(Nomination.status == NominationStatus.ACCEPTED)).all()
+    assert accepted and all(n.participant_id for n in accepted), "an accepted nominee has no account"
+
+    names = [intake.name for intake in db.session.scalars(select(Intake))]
+    assert len(set(names)) == len(names) and all(any(c.isdigit() for c in name) for name in names), names
+
+    certificates = db.session.scalars(select(Certificate)).all()
+    assert certificates
+    for certificate in certificates:
+        cohort = certificate.enrolment.cohort
+        assert cohort.start_on <= to_local(certificate.issued_at).date() <= cohort.end_on, cohort.name
+
+    for cohort in db.session.scalars(select(Cohort)):
+        titles = [s.title.split(": ", 1)[1] for s in db.session.scalars(select(LiveSession).where(LiveSession.cohort_id == cohort.id))]
+        assert len(set(titles)) == len(titles), f"{cohort.name} has workshops with the same title"

@@ -73,5 +73,5 @@ class InviteForm(OnceForm):
         validators=[InputRequired(message="Choose at least one role")],
         widget=GovCheckboxesInput(),
     )
-    council = SelectField("Council", description="For council leads and participants", widget=GovSelect())
+    council = SelectField("Council", description="For council leads and participants.", widget=GovSelect())
     submit = SubmitField("Send invitation", widget=GovSubmitInput())

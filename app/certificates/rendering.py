@@ -26,6 +26,11 @@ from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 
+#: A tagged PDF/UA-1 file: its structure, language (the template's <html lang>) and title (its
+#: <title>) are there for screen readers.
+PDF_OPTIONS = {"pdf_variant": "pdf/ua-1"}
+
+
 class DesignFetcher(URLFetcher):
     """Serves files from one design folder and refuses every other URL."""
 
@@ -81,7 +86,7 @@ def render_in_folder(context: dict, folder: Path, fetcher: DesignFetcher | None 
     design = load_design(folder)
     html = HTML(string=render_html(context, folder), base_url=folder.as_uri() + "/",
                 url_fetcher=fetcher or DesignFetcher(folder))
-    return html.write_pdf(stylesheets=[design.stylesheet], font_config=design.font_config, **options)
+    return html.write_pdf(stylesheets=[design.stylesheet], font_config=design.font_config, **(PDF_OPTIONS | options))
 
 
 def render_pdf(context: dict, design: str = "default", fetcher: DesignFetcher | None = None, **options) -> bytes:

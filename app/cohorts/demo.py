@@ -45,6 +45,24 @@ FINISHED = [("Aisha Khan", "aisha.khan@worthing.example.gov.uk", "E07000229")]
 #: Accepted for the running cohort's intake; invited, but no password set yet.
 NOT_SIGNED_UP = ("Ravi Sharma", "ravi.sharma@worthing.example.gov.uk", "E07000229")
 
+#: Workshop topics for each module, in order: each workshop of a cohort has a title of its own.
+WORKSHOPS = {
+    1: ["What digital means for our councils", "The Local Digital Declaration in practice"],
+    2: ["Meeting the people who use our services", "Mapping a whole service, end to end"],
+    3: ["Why big projects struggle", "Governing agile work without slowing it down"],
+    4: ["Data as infrastructure", "Measuring what matters"],
+    5: ["Owning your architecture", "Buying in smaller pieces"],
+    6: ["Show and tell: working in the open", "What to share, and what not to publish"],
+    7: ["Creating the conditions for change", "Bringing people with you", "Your plan for the year ahead"],
+}
+
+
+def workshop_title(number: int, module, held_before: int) -> str:
+    """"Workshop 3: Why big projects struggle": the module's next topic, numbered in the cohort."""
+    topics = WORKSHOPS.get(module.position, [])
+    topic = topics[held_before] if held_before < len(topics) else f"{module.title}, part {held_before + 1}"
+    return f"Workshop {number}: {topic}"
+
 
 def _today() -> date:
     return to_local(utcnow()).date()
@@ -107,9 +125,10 @@ def _sessions(cohort: Cohort, count: int) -> list[LiveSession]:
         day = cohort.start_on + timedelta(days=2 + 7 * week)
         starts = to_utc(datetime.combine(day, time(10)))
         online = week % 2 == 1
+        module = modules[min(week, len(modules) - 1)]
         sessions.append(LiveSession(
-            cohort=cohort, module=modules[min(week, len(modules) - 1)],
-            title=f"Workshop {week + 1}: {modules[min(week, len(modules) - 1)].title}",
+            cohort=cohort, module=module,
+            title=workshop_title(week + 1, module, sum(s.module is module for s in sessions)),
             starts_at=starts, ends_at=starts + timedelta(hours=2),
             location=None if online else "Worthing Town Hall, Stoke Abbott Road, Worthing BN11 1HA",
             join_url="https://meet.example.gov.uk/digital-leadership" if online else None,
@@ -138,7 +157,8 @@ def load_cohorts() -> None:
     facilitator = db.session.scalar(select(User).where(User.email == FACILITATOR))
     today = _today()
 
-    finished_start = today - timedelta(days=150)
+    # It ends today, so the certificate issued as its last criterion is met is dated within it.
+    finished_start = today - timedelta(days=105)
     finished = _cohort("Spring 2026 – cohort A", _intake("Spring 2026 intake", 180, finished_start), finished_start,
                        [_person(*p) for p in FINISHED], admin, facilitator)
     if finished is not None:

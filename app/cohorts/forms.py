@@ -82,7 +82,7 @@ class SessionForm(OnceForm):
     ends = ClockField("End time", description="For example 12:30pm",
                       invalid_message="Enter an end time like 12:30pm or 16:00",
                       validators=[InputRequired(message="Enter an end time")])
-    location = StringField("Place", description="An address or room; leave empty for an online session",
+    location = StringField("Place", description="An address or room; leave empty for an online session.",
                            validators=[Optional(), Length(max=300)], widget=GovTextInput())
     join_url = StringField("Online joining link", description="Starts with https://",
                            validators=[Optional(), Length(max=500)], widget=GovTextInput())
@@ -90,7 +90,7 @@ class SessionForm(OnceForm):
 
 
 class CancelSessionForm(Form):
-    reason = TextAreaField("Why is it cancelled?", description="Everyone in the cohort is told by email",
+    reason = TextAreaField("Why is it cancelled?", description="Everyone in the cohort is told by email.",
                            validators=[InputRequired(message="Enter why the session is cancelled"), Length(max=1000)],
                            widget=GovTextArea())
     submit = SubmitField("Cancel the session", widget=GovSubmitInput())

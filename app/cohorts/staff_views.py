@@ -25,6 +25,7 @@ from app.extensions import db
 from app.forms import ConfirmForm, local_moment
 from app.intakes.models import Intake
 from app.timeutil import to_local, utcnow
+from app.wording import plural
 
 
 @bp.get("/cohorts/")
@@ -332,7 +333,7 @@ def register(session_id):
             show_error(form, error)
         else:
             db.session.commit()
-            flash(f"Register saved for “{session.title}”: {changed} mark(s) recorded or changed")
+            flash(f"Register saved for “{session.title}”: {plural(changed, 'mark')} recorded or changed")
             return redirect(url_for("cohorts.attendance_matrix", cohort_id=session.cohort_id))
     return render_template(
         "cohorts/register.html", form=form, session=session, expected=expected, marks=marks, problem=problem,

@@ -157,7 +157,7 @@ def parse_councils_csv(text: str) -> tuple[list[CouncilRow], list[RowProblem]]:
         return [], [RowProblem(1, f"the header row cannot be read as CSV ({error})")]
     missing = [c for c in REQUIRED_COLUMNS if c not in headers]
     if missing:
-        return [], [RowProblem(1, f"the header row is missing the column(s): {', '.join(missing)}")]
+        return [], [RowProblem(1, f"the header row is missing the {'column' if len(missing) == 1 else 'columns'}: {', '.join(missing)}")]
     columns = [headers.index(column) for column in REQUIRED_COLUMNS]
     rows: list[CouncilRow] = []
     problems: list[RowProblem] = []

@@ -10,6 +10,7 @@ from app.councils.forms import CouncilImportForm
 from app.councils.models import Council
 from app.errors import show_error
 from app.extensions import db
+from app.wording import plural
 
 
 @bp.get("/")
@@ -58,7 +59,7 @@ def import_register():
         db.session.rollback()
         count = len(report.problems)
         form.file.errors.append(
-            f"The file has {count} {'problem' if count == 1 else 'problems'} and nothing was imported. "
+            f"The file has {plural(count, 'problem')} and nothing was imported. "
             "Correct the rows listed and upload it again."
         )
     return render_template("councils/import.html", form=form, report=report)

@@ -13,6 +13,7 @@ from app.courses.checks import Problem
 from app.courses.importing import import_courses
 from app.courses.course_folders import load_courses
 from app.extensions import db
+from app.wording import plural
 
 courses = AppGroup("courses", help="Course content from the courses/ folder.")
 
@@ -47,7 +48,7 @@ def validate(path: Path | None) -> None:
         _echo_problems(folder, report.problems)
         sys.exit(1)
     names = ", ".join(course.slug for course in report.courses) or "none"
-    click.echo(f"{len(report.courses)} course(s) checked, no problems: {names}")
+    click.echo(f"{plural(len(report.courses), 'course')} checked, no problems: {names}")
 
 
 @courses.command("import")

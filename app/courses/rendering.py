@@ -35,6 +35,9 @@ ALLOWED_ATTRIBUTES = {
 LINK_SCHEMES = {"http", "https", "mailto"}
 _EXTERNAL = re.compile(r"^(?:[a-z][a-z0-9+.-]*:|//)", re.IGNORECASE)
 _FILE_SRC = re.compile(r'src="course-file:([^"]+)"')
+#: A lesson's table scrolls inside a labelled region that takes the keyboard's focus, as every
+#: table of the service does, so a wide one never makes the page wider than a phone's screen.
+_SCROLLING_TABLE = '<div class="app-table-scroll" role="region" aria-label="Table" tabindex="0"><table>'
 
 
 @dataclass
@@ -113,5 +116,7 @@ def render_markdown(text: str, resolve_image: Callable[[str], str | None]) -> Re
 
 
 def html_for_page(html: str, file_url: Callable[[str], str]) -> Markup:
-    """Stored, sanitised HTML with each course image pointing at `file_url(path)`."""
-    return Markup(_FILE_SRC.sub(lambda match: f'src="{escape(file_url(match.group(1)))}"', html))
+    """Stored, sanitised HTML with each course image pointing at `file_url(path)`, and each
+    table in a scrolling region."""
+    html = _FILE_SRC.sub(lambda match: f'src="{escape(file_url(match.group(1)))}"', html)
+    return Markup(html.replace("<table>", _SCROLLING_TABLE).replace("</table>", "</table></div>"))

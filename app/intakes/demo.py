@@ -1,6 +1,7 @@
 """Demonstration intake: open now, with the Adur lead's nominations in every state.
 
-The Arun lead's council has not signed the Declaration, so they see why they cannot nominate.
+The Arun lead's council has not signed the Declaration, so they see why they cannot nominate
+and how to sign. Nia Evans, accepted, has been invited and has not set her password yet.
 Idempotent: what exists already is left alone.
 """
 
@@ -10,14 +11,15 @@ from datetime import datetime, time, timedelta
 
 from sqlalchemy import select
 
-from app.auth.models import User
+from app.auth.models import Role, User
+from app.auth.services import find_user_by_email, invite_user
 from app.councils.models import Council
 from app.courses.models import Course
 from app.extensions import db
 from app.intakes.models import CouncilPlaces, Intake, Nomination, NominationStatus
 from app.timeutil import to_local, to_utc, utcnow
 
-DEMO_INTAKE = "Spring intake"
+DEMO_INTAKE = "Spring 2027 intake"
 ADUR_LEAD = "lead@adur-worthing.example.gov.uk"
 ADMIN = "admin@demo.digital-leadership.example"
 
@@ -81,6 +83,12 @@ def load_intakes() -> None:
         if exists:
             continue
         decided = status is not NominationStatus.SUBMITTED
+        # Accepting a nomination makes the nominee's account and invites them, as the service does.
+        participant = None
+        if status is NominationStatus.ACCEPTED:
+            participant = find_user_by_email(email) or invite_user(
+                actor=admin, email=email, name=name, roles={Role.PARTICIPANT}, council=lead.council
+            )
         if status is NominationStatus.WAITLISTED:
             waiting += 1
         db.session.add(
@@ -103,6 +111,7 @@ def load_intakes() -> None:
                 offered_at=utcnow() if status is NominationStatus.WAITLISTED else None,
                 withdrawn_by_id=lead.id if status is NominationStatus.WITHDRAWN else None,
                 withdrawn_at=utcnow() if status is NominationStatus.WITHDRAWN else None,
+                participant_id=participant.id if participant else None,
             )
         )
     db.session.flush()

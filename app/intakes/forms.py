@@ -72,13 +72,13 @@ class IntakeForm(OnceForm):
     )
     cohorts_start_on = GovDateField(
         "Cohorts start on",
-        description="Councils can substitute an accepted nominee until this day",
+        description="Councils can substitute an accepted nominee until this day.",
         invalid_message="The start date must be a real date",
         validators=[DataRequired(message="Enter the date cohorts start")],
     )
     places_per_council = WholeNumberField(
         "Places for each council",
-        description="You can give particular councils more or fewer places on the intake's page",
+        description="You can give particular councils more or fewer places on the intake's page.",
         invalid_message="Places for each council must be a whole number, like 3",
         validators=[
             InputRequired(message="Enter the number of places for each council"),
@@ -150,7 +150,7 @@ class NominationForm(Form):
     )
     email = EmailField(
         "Work email address",
-        description="We will send the invitation to set up their account here if they are accepted",
+        description="We will send the invitation to set up their account here if they are accepted.",
         validators=EMAIL_VALIDATORS,
         widget=GovTextInput(),
     )
@@ -167,7 +167,7 @@ class NominationForm(Form):
     )
     reason = TextAreaField(
         "Why this person, and what change will they lead?",
-        description="Tell us what they do now and the change in your council they will lead with what they learn",
+        description="Tell us what they do now and the change in your council they will lead with what they learn.",
         validators=[
             InputRequired(message="Enter why you are nominating this person and the change they will lead"),
             Length(max=2000, message="Why this person must be 2000 characters or fewer"),
@@ -203,7 +203,7 @@ class DecisionForm(Form):
     )
     reason = TextAreaField(
         "Reason",
-        description="Needed to decline. The council lead and the nominee will see it",
+        description="Needed to decline. The council lead and the nominee will see it.",
         validators=[Length(max=2000, message="Reason must be 2000 characters or fewer")],
         widget=GovTextArea(),
     )

@@ -87,7 +87,7 @@ def lead_nominate(intake_id):
             flash(f"You have nominated {nomination.nominee_name}")
             return redirect(url_for("intakes.lead_intake", intake_id=intake.id))
     refusal = None if form.is_submitted() else service.why_cannot_nominate(intake, council)
-    return render_template("intakes/lead/nominate.html", form=form, intake=intake, refusal=refusal)
+    return render_template("intakes/lead/nominate.html", form=form, intake=intake, council=council, refusal=refusal)
 
 
 @bp.get("/nominations/<id:nomination_id>")

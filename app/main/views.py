@@ -12,14 +12,29 @@ from app.main import bp
 from app.main.participant_home import participant_home
 from app.timeutil import utcnow
 
+@bp.app_context_processor
+def contact():
+    """The programme team's address, for every page that says how to reach them."""
+    return {"contact_email": current_app.config["CONTACT_EMAIL"]}
+
 
 @bp.get("/")
-@access.signed_in
+@access.public
 def home():
-    """Each role's starting point; for a participant, what to do next."""
+    """The start page for someone not signed in; each role's starting point for everyone else
+    (for a participant, what to do next)."""
+    if not current_user.is_authenticated:
+        return render_template("main/start.html")
     registers = registers_to_take(facilitator=current_user) if current_user.has_role(Role.FACILITATOR) else []
     next_steps = participant_home(current_user, utcnow()) if current_user.has_role(Role.PARTICIPANT) else None
     return render_template("main/home.html", roles=current_user.roles, registers=registers, next=next_steps)
+
+
+@bp.get("/help")
+@access.public
+def help_page():
+    """Help and contact: who to ask about what."""
+    return render_template("main/help.html")
 
 
 @bp.get("/accessibility")

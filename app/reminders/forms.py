@@ -14,7 +14,7 @@ class PreferencesForm(Form):
     )
     delivery = RadioField(
         "How do you want reminders about your cohorts' work?",
-        description="Registers not taken, work waiting to be marked, participants who missed a due date",
+        description="Registers not taken, work waiting to be marked, participants who missed a due date.",
         choices=[
             SelectChoice("each", "One email for each"),
             SelectChoice("daily", "One email a day, at 7am, with everything waiting"),

@@ -20,7 +20,7 @@ from app.auth.models import Role, RoleGrant, User
 from app.auth.services import set_password
 from app.certificates.completion import complete_if_done
 from app.cohorts.attendance import marks_for, record_register
-from app.cohorts.demo import DEMO_PASSWORD
+from app.cohorts.demo import DEMO_PASSWORD, workshop_title
 from app.cohorts.models import Cohort, Enrolment, LiveSession
 from app.cohorts.services import create_cohort, enrol, latest_version, withdraw
 from app.councils.models import Council
@@ -177,7 +177,8 @@ def _cohort(intake: Intake, facilitator: User, admin: User) -> Cohort:
     for week in range(15):  # weekly, two days after the start: 13 held so far, 2 to come
         starts = _at(start + timedelta(days=2 + 7 * week))
         module = modules[min(week // 2, len(modules) - 1)]
-        db.session.add(LiveSession(cohort=cohort, module=module, title=f"Workshop {week + 1}: {module.title}",
+        title = workshop_title(week + 1, module, week - 2 * min(week // 2, len(modules) - 1))
+        db.session.add(LiveSession(cohort=cohort, module=module, title=title,
                                    starts_at=starts, ends_at=starts + timedelta(hours=2),
                                    location="Online" if week % 2 else "Adur Civic Centre, Shoreham-by-Sea"))
     db.session.flush()

@@ -52,6 +52,11 @@ def test_the_course_overview_links_to_the_quiz_and_the_assignment_with_where_i_s
     assert statuses == ["Not started"]
 
 
+def test_a_quiz_not_started_says_so_once(client, quiz):
+    where = parse(client.get(f"/quizzes/{quiz.id}")).find("dt", string=lambda s: "Where you are" in s).find_next("dd")
+    assert text(where) == "Not started"
+
+
 def test_a_participant_takes_a_quiz_with_shuffled_options_and_sees_the_result(client, quiz):
     page = parse(client.get(f"/quizzes/{quiz.id}"))
     assert text(page.select_one("#quiz-status")) == "Not started"

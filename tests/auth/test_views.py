@@ -133,7 +133,7 @@ def test_change_password_checks_the_current_one(login):
 def test_sign_out_is_a_post(login):
     client = login(make_user("participant"))
     assert client.post("/sign-out").status_code == 302
-    assert client.get("/").status_code == 302
+    assert client.get("/account/password").status_code == 302
 
 
 def test_inviting_an_existing_address_is_an_error_beside_the_field(admin_client):

@@ -37,7 +37,7 @@ def test_a_facilitator_takes_a_register_with_the_keyboard_alone(page, admin):
     page.keyboard.press("Tab")  # Save
     page.keyboard.press("Enter")
     page.wait_for_url(f"**/cohorts/{cohort.id}/attendance")
-    expect(page.locator(".govuk-notification-banner")).to_contain_text("2 mark(s)")
+    expect(page.locator(".govuk-notification-banner")).to_contain_text("2 marks recorded")
     rows = page.locator("tbody tr")
     expect(rows.filter(has_text="Ada Lovelace")).to_contain_text("Present")
     expect(rows.filter(has_text="Bea Jones")).to_contain_text("Absent")

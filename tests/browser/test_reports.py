@@ -43,7 +43,7 @@ def test_a_council_lead_follows_their_people(page):
     assert page.get_by_role("heading", level=1).inner_text() == "Our people"
     assert_accessible(page)
 
-    page.get_by_label("Intake").select_option(label="Spring 2027")
+    page.get_by_label("Intake", exact=True).select_option(label="Spring 2027")
     page.get_by_role("button", name="Show").click()
     assert "3 nominees on Spring 2027" in page.locator("caption").all_inner_texts()
 

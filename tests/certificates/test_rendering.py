@@ -1,6 +1,7 @@
 import io
 import re
 import shutil
+import subprocess
 
 import pytest
 from hypothesis import given, strategies as st
@@ -33,6 +34,15 @@ def test_the_pdf_reads_back_as_an_a4_landscape_certificate():
     text = page.extract_text()
     for expected in ("Gareth Lewis", "Adur District Council", code, f"http://lms.test/verify/{code}", "Leading culture change"):
         assert expected in text
+
+
+def test_the_pdf_is_tagged_with_its_language_and_title(tmp_path):
+    pdf = tmp_path / "certificate.pdf"
+    pdf.write_bytes(render_pdf(context(new_code())))
+    info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
+    assert re.search(r"^Tagged:\s+yes$", info, re.M)
+    assert re.search(r"^Title:\s+Certificate of completion: Gareth Lewis$", info, re.M)
+    assert PdfReader(pdf).trailer["/Root"]["/Lang"] == "en"
 
 
 def test_the_design_may_fetch_only_its_own_files(app, tmp_path):

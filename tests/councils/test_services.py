@@ -65,7 +65,7 @@ Somewhere,E07000999,Parish,
 
 def test_a_missing_column_is_reported_on_the_header_line():
     report = import_councils(b"name,code\nAdur,E07000223\n")
-    assert [str(p) for p in report.problems] == ["Line 1: the header row is missing the column(s): gss_code, kind, signed_on"]
+    assert [str(p) for p in report.problems] == ["Line 1: the header row is missing the columns: gss_code, kind, signed_on"]
 
 
 def test_utf8_with_or_without_a_byte_order_mark_keeps_every_letter():

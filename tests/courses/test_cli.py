@@ -23,7 +23,7 @@ def version_count() -> int:
 def test_validate_passes_a_sound_course(app):
     result = run(app, "validate", str(GOOD))
     assert result.exit_code == 0
-    assert "1 course(s) checked, no problems: leading-change" in result.output
+    assert "1 course checked, no problems: leading-change" in result.output
 
 
 def test_validate_names_the_file_and_line_of_a_broken_quiz_and_a_missing_lesson(app, courses_folder):

@@ -67,3 +67,11 @@ def test_stored_image_paths_become_urls_for_the_page_showing_them():
     stored = render("![A chart](images/a.png)", images={"images/a.png": "01-module/images/a.png"}).html
     page = html_for_page(stored, lambda path: f"/course-files/7/{path}")
     assert BeautifulSoup(page, "html.parser").find("img")["src"] == "/course-files/7/01-module/images/a.png"
+
+
+def test_a_lessons_table_scrolls_in_a_labelled_region_that_takes_focus():
+    stored = render("| Phase | Purpose |\n|---|---|\n| Alpha | Try ideas |").html
+    region = BeautifulSoup(html_for_page(stored, str), "html.parser").find("table").parent
+    assert (region["class"], region["role"], region["aria-label"], region["tabindex"]) == (
+        ["app-table-scroll"], "region", "Table", "0"
+    )

@@ -48,8 +48,8 @@ def test_the_nominations_page_lists_intakes_with_the_councils_places(lead_client
     row = parse(lead_client.get("/nominations/")).select_one("tbody tr")
     cells = [td.get_text(" ", strip=True) for td in row.select("td")]
     assert cells[0] == "Spring 2027"
-    assert "Open" in cells[2]
-    assert cells[3:] == ["1 of 3", "2"]
+    assert cells[1].startswith("Open now, closes")
+    assert cells[2:] == ["1 of 3", "2"]
     page = parse(lead_client.get(f"/nominations/intakes/{intake.id}"))
     assert link_named(page, "Nominate someone")
     assert "Places left 2" in page.select_one(".govuk-summary-list").get_text(" ", strip=True)
@@ -138,6 +138,20 @@ def test_the_lead_of_a_council_that_has_not_signed_sees_why_they_cannot_nominate
     refused = parse(client.post(f"/nominations/intakes/{intake.id}/nominate", data=FORM))
     assert "has not signed the Local Digital Declaration" in refused.select_one("#name-error").get_text()
     assert db.session.scalar(select(func.count(Nomination.id))) == 0
+
+
+def test_a_lead_whose_council_has_not_signed_is_never_offered_nominating_and_is_told_how_to_sign(login):
+    arun = make_council("Arun District Council", signed_on=None)
+    client = login(make_user("council_lead", council=arun))
+    intake = make_intake()
+    for url in ("/", "/nominations/", f"/nominations/intakes/{intake.id}", "/our-people/"):
+        main = parse(client.get(url)).main
+        text = main.get_text(" ", strip=True)
+        assert "Nominate staff" not in text and "Nominate someone" not in text, url
+        assert "Places used" not in text and "Places left" not in text, url
+        assert "Arun District Council has not signed the Local Digital Declaration" in text, url
+        assert "localdigital.gov.uk" in text, url
+        assert main.select_one('#why-not a[href="mailto:digital-leadership@programme.example"]'), url
 
 
 def test_a_lead_changes_a_submitted_nomination(lead_client, lead):
