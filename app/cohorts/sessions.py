@@ -6,6 +6,7 @@ from datetime import datetime
 from urllib.parse import urlsplit
 
 from sqlalchemy import exists, or_, select
+from sqlalchemy.orm import joinedload
 
 from app.audit.services import record
 from app.auth.models import User
@@ -121,9 +122,11 @@ def sessions_of(cohort: Cohort) -> list[LiveSession]:
     ).all()
 
 
-def registers_to_take(now: datetime | None = None, *, cohort: Cohort | None = None, facilitator=None) -> list[LiveSession]:
-    """Sessions that have ended (by `now`, or now) with nobody marked, though someone was in
-    the cohort, oldest first: of one cohort, or of every cohort a facilitator runs. One query."""
+def registers_to_take(now: datetime | None = None, *, cohort: Cohort | None = None, facilitator=None,
+                      ended_after: datetime | None = None) -> list[LiveSession]:
+    """Sessions that have ended (by `now`, or now; after `ended_after`, if given) with nobody
+    marked, though someone was in the cohort, oldest first: of one cohort, or of every cohort a
+    facilitator runs. Each with its cohort and the cohort's facilitators. Two queries."""
     now = now or utcnow()
     someone_expected = exists().where(
         Enrolment.cohort_id == LiveSession.cohort_id,
@@ -136,9 +139,12 @@ def registers_to_take(now: datetime | None = None, *, cohort: Cohort | None = No
         ~exists().where(Attendance.session_id == LiveSession.id),
         someone_expected,
     )
+    if ended_after is not None:
+        statement = statement.where(LiveSession.ends_at > ended_after)
     if cohort is not None:
         statement = statement.where(LiveSession.cohort_id == cohort.id)
     if facilitator is not None:
         runs = select(cohort_facilitator.c.cohort_id).where(cohort_facilitator.c.user_id == facilitator.id)
         statement = statement.where(LiveSession.cohort_id.in_(runs))
+    statement = statement.options(joinedload(LiveSession.cohort).selectinload(Cohort.facilitators))
     return db.session.scalars(statement.order_by(LiveSession.starts_at)).all()

@@ -14,14 +14,12 @@ from datetime import datetime, time, timedelta
 
 from flask import current_app, render_template
 from sqlalchemy import func, select
-from sqlalchemy.orm import joinedload
 
 from app.auth.models import Role, RoleGrant, User
 from app.auth.services import make_token
-from app.cohorts.attendance import expected_enrolments
 from app.cohorts.calendar import session_ics_attachment
 from app.cohorts.models import Attendance, AttendanceStatus, Cohort, Enrolment, EnrolmentStatus, LiveSession
-from app.cohorts.sessions import people_of
+from app.cohorts.sessions import people_of, registers_to_take
 from app.councils.models import Council
 from app.courses.models import LessonProgress
 from app.extensions import db
@@ -134,19 +132,7 @@ def absences(now: datetime):
 def registers_not_taken(now: datetime):
     """Two hours after a session ends, to its facilitators, if nobody is marked in it; it
     expires a week after the session ended."""
-    # Correlated, so only the week's sessions are looked up in the registers, not every mark ever made.
-    marked = select(Attendance.id).where(Attendance.session_id == LiveSession.id).exists()
-    sessions = db.session.scalars(
-        select(LiveSession).where(
-            LiveSession.cancelled_at.is_(None),
-            LiveSession.ends_at <= now - timedelta(hours=2),
-            LiveSession.ends_at > now - timedelta(days=7),
-            ~marked,
-        ).options(joinedload(LiveSession.cohort).selectinload(Cohort.facilitators))
-    ).all()
-    for session in sessions:
-        if not expected_enrolments(session):
-            continue
+    for session in registers_to_take(now - timedelta(hours=2), ended_after=now - timedelta(days=7)):
         for facilitator in session.cohort.facilitators:
             yield PlannedReminder(
                 user=facilitator,
