@@ -8,8 +8,8 @@ from datetime import date, datetime
 from sqlalchemy import select
 
 from app.assessments.models import Submission
-from app.assessments.services import due_on, local_today, statuses_for
-from app.certificates.completion import Completion, completion_for
+from app.assessments.services import assessments_of, due_on, local_today, statuses_for
+from app.certificates.completion import Completion, completions_for
 from app.cohorts.models import Enrolment, LiveSession
 from app.cohorts.services import current_enrolment
 from app.courses import services as course_services
@@ -54,7 +54,8 @@ def participant_home(user, now: datetime) -> ParticipantHome | None:
     unread = [(module, lesson) for module in modules for lesson in module.lessons if lesson.id not in completed]
     open_unread = [lesson for module, lesson in unread if module.id not in unopened]
     opening = [unopened[module.id] for module, _ in unread if module.id in unopened]
-    statuses = statuses_for([enrolment])
+    assessments = assessments_of([version.id])
+    statuses = statuses_for([enrolment], assessments)
     to_pass = [
         DueItem(assessment, due_on(cohort, assessment))
         for module in modules if module.id not in unopened
@@ -65,7 +66,7 @@ def participant_home(user, now: datetime) -> ParticipantHome | None:
         enrolment=enrolment,
         reading=Reading(version, preview=False),
         progress=course_services.progress(modules, completed).course,
-        completion=completion_for(enrolment),
+        completion=completions_for([enrolment], now, assessments=assessments, statuses=statuses)[enrolment.id],
         next_lesson=open_unread[0] if open_unread else None,
         next_opening=min(opening) if opening and not open_unread else None,
         next_due=min(to_pass, key=lambda item: item.due_on, default=None),
