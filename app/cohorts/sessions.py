@@ -122,6 +122,13 @@ def sessions_of(cohort: Cohort) -> list[LiveSession]:
     ).all()
 
 
+def sessions_with_registers(cohort: Cohort) -> set[int]:
+    """The ids of the cohort's sessions whose register someone has taken."""
+    return set(db.session.scalars(
+        select(Attendance.session_id).distinct().join(LiveSession).where(LiveSession.cohort_id == cohort.id)
+    ))
+
+
 def registers_to_take(now: datetime | None = None, *, cohort: Cohort | None = None, facilitator=None,
                       ended_after: datetime | None = None) -> list[LiveSession]:
     """Sessions that have ended (by `now`, or now; after `ended_after`, if given) with nobody

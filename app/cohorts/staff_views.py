@@ -104,6 +104,7 @@ def detail(cohort_id):
         placed=sum(1 for e in enrolments if e.is_placed), certificates=certificates,
         completions=completions_for([e for e in enrolments if e.is_active]), confirm=ConfirmForm(),
         now=now, to_take=sessions.registers_to_take(now, cohort=cohort),
+        registers_taken=sessions.sessions_with_registers(cohort),
         today=to_local(now).date(),
     )
 
