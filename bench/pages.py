@@ -12,6 +12,7 @@ import argparse
 import http.client
 import os
 import re
+import secrets
 import signal
 import socket
 import subprocess
@@ -130,11 +131,11 @@ def rss_mb(pid: int) -> float:
 def measure(database_url: str, seconds: float) -> tuple[dict[str, tuple[float, float]], list[float]]:
     """Start gunicorn on the database; each page's (requests per second, p95) and worker RSS."""
     port = free_port()
-    env = dict(os.environ, DATABASE_URL=database_url, FLASK_CONFIG="production", SECRET_KEY="bench-not-secret",
+    env = dict(os.environ, DATABASE_URL=database_url, FLASK_CONFIG="production", SECRET_KEY=secrets.token_urlsafe(48),
                RATELIMIT_STORAGE_URI="memory://", RATELIMIT_ENABLED="0", MAIL_BACKEND="file")
     server = subprocess.Popen(
         [str(ROOT / ".venv/bin/gunicorn"), "--workers", "2", "--bind", f"127.0.0.1:{port}", "app:create_app()"],
-        cwd=ROOT, env=env, stderr=subprocess.DEVNULL, start_new_session=True)
+        cwd=ROOT, env=env, start_new_session=True)
     try:
         for _ in range(300):
             try:
@@ -142,6 +143,8 @@ def measure(database_url: str, seconds: float) -> tuple[dict[str, tuple[float, f
                     break
             except OSError:
                 time.sleep(0.2)
+        else:
+            sys.exit("gunicorn did not answer /healthz within a minute: see its errors above")
         cookies = {who: sign_in(port, email) for who, email in LOGINS.items()}
         results = {}
         for name, who, path in key_pages(database_url):
