@@ -14,11 +14,12 @@ import pytest
 from playwright.sync_api import expect
 
 from app.courses.importing import import_courses
+from app.courses.models import Course
 from app.extensions import db
 from app.mail.delivery import deliver_pending
 from app.timeutil import to_local, to_utc, utcnow
 from tests.browser.fixtures import assert_accessible, sign_in
-from tests.browser.test_intakes import sign_out
+from tests.browser.test_intakes import fill_nomination, sign_out
 from tests.courses.conftest import GOOD
 from tests.factories import make_council, make_intake, make_user
 
@@ -55,8 +56,6 @@ def test_from_nomination_to_a_verified_certificate_issued_at_the_last_planned_re
     lead = make_user("council_lead", council=adur, name="Sarah Whitfield")
     admin = make_user("admin", name="Priya Shah")
     facilitator = make_user("facilitator", name="Fay Marker")
-    from app.courses.models import Course
-
     make_intake(name="Spring 2027", course=db.session.query(Course).one())
     db.session.commit()
 
@@ -65,13 +64,7 @@ def test_from_nomination_to_a_verified_certificate_issued_at_the_last_planned_re
     page.get_by_role("link", name="Nominations", exact=True).first.click()
     page.get_by_role("link", name="Spring 2027").click()
     page.get_by_role("button", name="Nominate someone").click()
-    page.get_by_label("Full name").fill("Sam Jones")
-    page.get_by_label("Work email address").fill("sam.jones@adur.gov.uk")
-    page.get_by_label("Job title").fill("Service manager")
-    page.get_by_label("Service area").fill("Housing")
-    page.get_by_label("Why this person, and what change will they lead?").fill("Sam will lead the redesign of repairs.")
-    page.get_by_label("Their line manager supports this nomination").check()
-    page.get_by_role("button", name="Submit nomination").click()
+    fill_nomination(page)
     expect(page.locator(".govuk-notification-banner")).to_contain_text("You have nominated Sam Jones")
     sign_out(page)
 
