@@ -56,6 +56,8 @@ def _read_start(archive: zipfile.ZipFile, name: str, limit: int) -> bytes:
 
 
 def _zip_type(data: bytes) -> FileType | None:
+    """DOCX or ODT from a zip's manifest; None for any zip this cannot read, such as one that
+    is damaged, encrypted or compressed by a method zipfile lacks (its NotImplementedError)."""
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
         names = archive.namelist()
