@@ -1,10 +1,12 @@
-"""Pages of things db.paginate cannot page: rows of several columns, and built lists.
+"""Pages of things db.paginate cannot page, or cannot page cheaply.
 
-Use `db.paginate` for a select of one entity, `paginate_rows` for rows, `paginate_list` for lists."""
+Use `db.paginate` for a select of one entity, `paginate_rows` for rows, `paginate_list` for
+lists, `paginate_counted` when the total is known already and `paginate_uncounted` when
+counting would read every row (a page then links only to the previous and next)."""
 
 from __future__ import annotations
 
-from flask_sqlalchemy.pagination import Pagination
+from flask_sqlalchemy.pagination import Pagination, SelectPagination
 from sqlalchemy import func, select
 
 from app.extensions import db
@@ -31,6 +33,36 @@ class ListPage(Pagination):
 
     def _query_count(self) -> int:
         return len(self._query_args["items"])
+
+
+class CountedPage(SelectPagination):
+    """A page of a select of one entity whose total the caller has counted already."""
+
+    def _query_count(self) -> int:
+        return self._query_args["total"]
+
+
+class UncountedPage(SelectPagination):
+    """A page of a select of one entity that reads one row more than it shows, to know whether
+    there is a next page, rather than count them all. Its total is None."""
+
+    def _query_items(self) -> list:
+        statement = self._query_args["select"].limit(self.per_page + 1).offset(self._query_offset)
+        items = list(self._query_args["session"].execute(statement).unique().scalars())
+        self._more = len(items) > self.per_page
+        return items[: self.per_page]
+
+    @property
+    def has_next(self) -> bool:
+        return self._more
+
+
+def paginate_counted(statement, per_page: int, total: int) -> CountedPage:
+    return CountedPage(select=statement, session=db.session(), total=total, per_page=per_page, error_out=False)
+
+
+def paginate_uncounted(statement, per_page: int) -> UncountedPage:
+    return UncountedPage(select=statement, session=db.session(), per_page=per_page, error_out=False, count=False)
 
 
 def paginate_rows(statement, per_page: int) -> RowPage:

@@ -6,6 +6,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from sqlalchemy import Select, func, select
+from sqlalchemy.orm import contains_eager
 
 from app.audit.models import AuditEvent
 from app.auth.models import User
@@ -46,13 +47,19 @@ def _parse_day(text: str) -> date | None:
 
 def filtered_events(args) -> tuple[Select, dict, dict]:
     """A select of events matching the filters, the filters as understood, and any errors."""
-    statement = select(AuditEvent).order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
+    # Who acted is all the log shows of them: not their council, nor their roles.
+    statement = (
+        select(AuditEvent)
+        .outerjoin(User, User.id == AuditEvent.actor_id)
+        .options(contains_eager(AuditEvent.actor).lazyload("*"))
+        .order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
+    )
     filters = {key: args.get(key, "").strip() for key in ("person", "action", "object", "from", "to")}
     errors = {}
     if filters["person"]:
-        like = f"%{filters['person'].lower()}%"
-        statement = statement.join(User, User.id == AuditEvent.actor_id).where(
-            func.lower(User.name).like(like) | User.email.like(like)
+        person = filters["person"].lower()
+        statement = statement.where(
+            func.lower(User.name).contains(person, autoescape=True) | User.email.contains(person, autoescape=True)
         )
     if filters["action"]:
         statement = statement.where(AuditEvent.action.like(f"{filters['action']}%"))
@@ -76,5 +83,18 @@ def filtered_events(args) -> tuple[Select, dict, dict]:
 
 
 def actions_recorded() -> list[str]:
-    """Every action the log holds, in order, for the filter's suggestions."""
-    return list(db.session.scalars(select(AuditEvent.action).distinct().order_by(AuditEvent.action)).all())
+    """Every action the log holds, in order, for the filter's choices.
+
+    Read by hopping along the index on action from each one to the next (a loose index scan),
+    so it costs one step per action, not one per event."""
+    first = select(func.min(AuditEvent.action).label("action"))
+    actions = first.cte("actions", recursive=True)
+    later = (
+        select(func.min(AuditEvent.action)).where(AuditEvent.action > actions.c.action).scalar_subquery()
+    )
+    actions = actions.union_all(select(later.label("action")).where(actions.c.action.is_not(None)))
+    return list(
+        db.session.scalars(
+            select(actions.c.action).where(actions.c.action.is_not(None)).order_by(actions.c.action)
+        ).all()
+    )

@@ -9,6 +9,7 @@ from app.audit import bp, services
 from app.auth.models import Role
 from app.extensions import db
 from app.exports import csv_response
+from app.paging import paginate_uncounted
 from app.timeutil import format_datetime
 
 
@@ -17,7 +18,7 @@ from app.timeutil import format_datetime
 def index():
     """Every decision and change, filtered by person, action, object and date."""
     statement, filters, errors = services.filtered_events(request.args)
-    page = db.paginate(statement, per_page=50, error_out=False)
+    page = paginate_uncounted(statement, per_page=50)
     actions = services.actions_recorded()
     return render_template("audit/index.html", page=page, filters=filters, errors=errors, actions=actions)
 

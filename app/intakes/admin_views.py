@@ -29,6 +29,7 @@ from app.intakes.forms import (
 from app.intakes.models import Intake, Nomination
 from app.intakes.queue import STATUS_FILTERS, QueueFilter
 from app.intakes.services import IntakeDetails, IntakeError
+from app.paging import paginate_counted
 from app.timeutil import utcnow
 
 
@@ -241,16 +242,16 @@ def queue_page():
             db.session.commit()
             flash(_done_message(decision, decided))
             return redirect(request.full_path)
-    page = db.paginate(queue.queue(filters), per_page=25, error_out=False)
+    counts = queue.counts(filters)
+    page = paginate_counted(queue.queue(filters), per_page=25, total=queue.total(filters, counts))
     return render_template(
         "intakes/queue/index.html",
         form=form,
         page=page,
         filters=filters,
-        counts=queue.counts(filters),
+        counts=counts,
         status_filters=STATUS_FILTERS,
         intakes=queue.intake_options(),
-        councils=queue.council_options(),
         selected=set(form.nominations.data or []),
     )
 

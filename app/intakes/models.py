@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 from datetime import date, datetime
 
-from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint, func
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db, enum_type
@@ -158,3 +158,18 @@ class Nomination(db.Model):
 
     def __repr__(self) -> str:
         return f"<Nomination {self.id} {self.email} {self.status}>"
+
+
+#: The programme team's queue order: offers and substitutions to confirm first, then the
+#: waiting list in its order, then everything else oldest first. An index holds it, so a page
+#: of the queue reads 25 rows however many nominations there are.
+QUEUE_ORDER = (
+    func.coalesce(Nomination.offered_at, Nomination.substitution_requested_at).is_(None),
+    Nomination.waitlist_position.is_(None),
+    Nomination.waitlist_position,
+    Nomination.created_at,
+    Nomination.id,
+)
+Index("ix_nomination_queue", *QUEUE_ORDER)
+#: The queue's counts by status, of every intake or one, read this index alone, not the table's rows.
+Index("ix_nomination_counts", Nomination.intake_id, Nomination.status, Nomination.offered_at, Nomination.substitution_requested_at)

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import case, func, select
+from sqlalchemy import func, select
 
 from app.audit.models import AuditEvent
 from app.councils.models import Council
 from app.extensions import db
-from app.intakes.models import Intake, Nomination, NominationStatus
+from app.intakes.models import QUEUE_ORDER, Intake, Nomination, NominationStatus
 from app.params import query_id
 
 #: Queue views beyond the statuses: the things waiting for the programme team to confirm.
@@ -29,7 +29,8 @@ STATUS_FILTERS = [
 @dataclass(frozen=True)
 class QueueFilter:
     intake_id: int | None = None
-    council_id: int | None = None
+    #: Part of a council's name, any case.
+    council: str = ""
     #: A NominationStatus value, OFFERED, SUBSTITUTION, or None for every nomination.
     status: str | None = None
 
@@ -40,15 +41,16 @@ class QueueFilter:
         status = args.get("status") or None
         return cls(
             intake_id=query_id(args.get("intake")),
-            council_id=query_id(args.get("council")),
+            council=(args.get("council") or "").strip()[:200],
             status=status if status in statuses else None,
         )
 
     def where(self, statement, *, with_status: bool = True):
         if self.intake_id:
             statement = statement.where(Nomination.intake_id == self.intake_id)
-        if self.council_id:
-            statement = statement.where(Nomination.council_id == self.council_id)
+        if self.council:
+            named = select(Council.id).where(func.lower(Council.name).contains(self.council.lower(), autoescape=True))
+            statement = statement.where(Nomination.council_id.in_(named))
         if not with_status or self.status is None:
             return statement
         if self.status == OFFERED:
@@ -61,23 +63,15 @@ class QueueFilter:
 
 
 def queue(filters: QueueFilter):
-    """A select of the nominations matching the filters, for paginating.
+    """A select of the nominations matching the filters, in the queue's order (QUEUE_ORDER)."""
+    return filters.where(select(Nomination)).order_by(*QUEUE_ORDER)
 
-    Offers and substitutions to confirm come first, then the waiting list in its order, then
-    everything else oldest first.
-    """
-    needs_confirming = case(
-        (Nomination.offered_at.is_not(None), 0),
-        (Nomination.substitution_requested_at.is_not(None), 0),
-        else_=1,
-    )
-    return filters.where(select(Nomination)).order_by(
-        needs_confirming,
-        Nomination.waitlist_position.is_(None),
-        Nomination.waitlist_position,
-        Nomination.created_at,
-        Nomination.id,
-    )
+
+def total(filters: QueueFilter, counts: dict[str, int]) -> int:
+    """How many nominations match the filters, from their counts: no query of its own."""
+    if filters.status is None:
+        return sum(counts[status.value] for status in NominationStatus)
+    return counts[filters.status]
 
 
 def counts(filters: QueueFilter) -> dict[str, int]:
@@ -87,7 +81,7 @@ def counts(filters: QueueFilter) -> dict[str, int]:
         filters.where(
             select(
                 Nomination.status,
-                func.count(Nomination.id),
+                func.count(),
                 func.count(Nomination.offered_at),
                 func.count(Nomination.substitution_requested_at),
             ).group_by(Nomination.status),
@@ -105,11 +99,6 @@ def counts(filters: QueueFilter) -> dict[str, int]:
 def intake_options() -> list[tuple[int, str]]:
     """(id, name) of every intake for the queue's filter, the latest to close first."""
     return db.session.execute(select(Intake.id, Intake.name).order_by(Intake.closes_at.desc())).all()
-
-
-def council_options() -> list[tuple[int, str]]:
-    """(id, name) of every council for the queue's filter, by name."""
-    return db.session.execute(select(Council.id, Council.name).order_by(Council.name)).all()
 
 
 def history(nomination: Nomination) -> list[AuditEvent]:

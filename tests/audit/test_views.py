@@ -32,6 +32,26 @@ def test_the_audit_log_filters_by_person_action_object_and_date(admin_client, ad
     assert "Old → New" in page.select_one("tbody").get_text()
 
 
+def test_the_log_pages_newest_first_without_counting_and_offers_each_action_once(admin_client, admin):
+    council = make_council()
+    for n in range(51):
+        with time_machine.travel(f"2027-03-01 10:{n:02d}", tick=False):
+            record(admin, "council.updated" if n else "council.imported", council, {"n": n})
+    with time_machine.travel("2027-03-02 09:00", tick=False):
+        record(None, "user.invited", admin)
+    db.session.commit()
+
+    first = parse(admin_client.get("/admin/audit/"))
+    assert len(first.select("tbody tr")) == 50
+    assert actions_on(first)[0] == "user.invited"
+    assert first.select_one(".govuk-pagination__prev") is None
+    assert [o["value"] for o in first.select("#action option")] == ["", "council.imported", "council.updated", "user.invited"]
+    second = parse(admin_client.get(first.select_one(".govuk-pagination__next a")["href"]))
+    assert actions_on(second) == ["council.updated", "council.imported"]
+    assert second.select_one(".govuk-pagination__next") is None
+    assert second.select_one(".govuk-pagination__prev a")["href"].endswith("page=1")
+
+
 def test_a_bad_date_is_an_error_beside_the_field_and_keeps_what_was_typed(admin_client):
     page = parse(admin_client.get("/admin/audit/?from=last+tuesday"))
     assert page.title.get_text().startswith("Error: ")

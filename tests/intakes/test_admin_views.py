@@ -216,14 +216,20 @@ def test_the_queue_filters_by_intake_council_and_status_and_counts_each_status(a
     assert counts(everything)["Submitted"] == "2"
     assert counts(everything)["Declined"] == "1"
 
-    adur_spring = parse(admin_client.get(f"/admin/nominations/?intake={spring.id}&council={adur.id}"))
+    adur_spring = parse(admin_client.get(f"/admin/nominations/?intake={spring.id}&council=ADUR"))
     assert sorted(names(adur_spring)) == ["Ann", "Bob"]
     assert counts(adur_spring)["Submitted"] == "1"
     assert counts(adur_spring)["Declined"] == "0"
+    assert adur_spring.select_one("caption").get_text(strip=True) == "2 nominations"
+    assert adur_spring.select_one("#council")["value"] == "ADUR"  # the search as typed
+
+    assert names(parse(admin_client.get("/admin/nominations/?council=orthing"))) == ["Cat"]
+    assert names(parse(admin_client.get("/admin/nominations/?council=100%25"))) == []  # % is a character, not a wildcard
 
     accepted = parse(admin_client.get(f"/admin/nominations/?intake={spring.id}&status=accepted"))
     assert names(accepted) == ["Bob"]
     assert counts(accepted)["Submitted"] == "2"  # counts ignore the status filter
+    assert accepted.select_one("caption").get_text(strip=True) == "1 nomination"
 
 
 def test_the_queue_pages(admin_client):
