@@ -149,7 +149,7 @@ def places_for(intakes: list[Intake], council: Council) -> dict[int, Places]:
             select(
                 Intake.id,
                 select(func.count(Nomination.id)).where(holding, Nomination.council_id == council.id).scalar_subquery(),
-                select(func.count(Nomination.id)).where(holding).scalar_subquery(),
+                select(func.count()).where(holding).scalar_subquery(),
                 select(CouncilPlaces.places).where(CouncilPlaces.intake_id == Intake.id,
                                                    CouncilPlaces.council_id == council.id).scalar_subquery(),
             ).where(Intake.id.in_([intake.id for intake in intakes]))
