@@ -13,6 +13,7 @@ from typing import Iterator
 from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import lazyload
 
 from app.audit.services import record
 from app.auth.models import Role, User
@@ -57,17 +58,18 @@ def revoked_enrolment_ids(enrolment_ids) -> set[int]:
 
 
 def find_by_code(typed: str) -> Certificate | None:
-    """The certificate with the code as typed (any case or spacing), if there is one."""
+    """The certificate with the code as typed (any case or spacing), if there is one. What
+    checking it shows is all in its own row, so nothing related is loaded with it."""
     code = normalise_code(typed)
     if code is None:
         return None
-    return db.session.scalar(select(Certificate).where(Certificate.code == code))
+    return db.session.scalar(select(Certificate).where(Certificate.code == code).options(lazyload("*")))
 
 
 def find_by_pdf(data: bytes) -> Certificate | None:
     """The certificate this exact file was issued as, if any."""
     digest = hashlib.sha256(data).hexdigest()
-    return db.session.scalar(select(Certificate).where(Certificate.sha256 == digest))
+    return db.session.scalar(select(Certificate).where(Certificate.sha256 == digest).options(lazyload("*")))
 
 
 def certificate_context(enrolment: Enrolment, code: str, *, name: str | None = None, on: datetime | None = None) -> dict:
