@@ -179,8 +179,10 @@ def register_blueprints(app: Flask) -> None:
 
 
 def connect_signals() -> None:
-    """Modules that listen to `app.signals` connect their receivers when they are imported."""
+    """Modules that listen to `app.signals`, or to the ORM's events, connect their receivers
+    when they are imported."""
     import_module("app.certificates.completion")  # issues a certificate on progress_recorded
+    import_module("app.intakes.tally")  # counts nominations as each flush changes them
 
 
 def register_security_headers(app: Flask) -> None:

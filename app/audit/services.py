@@ -82,6 +82,16 @@ def filtered_events(args) -> tuple[Select, dict, dict]:
     return statement, filters, errors
 
 
+#: The most events the log counts for a caption; past it, the caption says "more than".
+MOST_COUNTED = 1000
+
+
+def count_up_to(statement: Select, most: int = MOST_COUNTED) -> int:
+    """How many events the select matches, counting no further than `most` + 1."""
+    matching = statement.order_by(None).with_only_columns(AuditEvent.id).limit(most + 1).subquery()
+    return db.session.scalar(select(func.count()).select_from(matching))
+
+
 def actions_recorded() -> list[str]:
     """Every action the log holds, in order, for the filter's choices.
 

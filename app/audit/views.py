@@ -11,6 +11,7 @@ from app.extensions import db
 from app.exports import csv_response
 from app.paging import paginate_uncounted
 from app.timeutil import format_datetime
+from app.wording import plural
 
 
 @bp.get("/")
@@ -19,8 +20,12 @@ def index():
     """Every decision and change, filtered by person, action, object and date."""
     statement, filters, errors = services.filtered_events(request.args)
     page = paginate_uncounted(statement, per_page=50)
+    counted = services.count_up_to(statement)
+    caption = (f"More than {services.MOST_COUNTED:,} events" if counted > services.MOST_COUNTED
+               else plural(counted, "event"))
     actions = services.actions_recorded()
-    return render_template("audit/index.html", page=page, filters=filters, errors=errors, actions=actions)
+    return render_template("audit/index.html", page=page, caption=caption, filters=filters, errors=errors,
+                           actions=actions)
 
 
 @bp.get("/audit.csv")

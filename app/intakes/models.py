@@ -94,7 +94,9 @@ class Nomination(db.Model):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    intake_id: Mapped[int] = mapped_column(ForeignKey("intake.id"), index=True)
+    # The tally (app.intakes.tally) counts nominations by intake, status, offer and
+    # substitution: `active_history` has a change to any of them remember what it replaced.
+    intake_id: Mapped[int] = mapped_column(ForeignKey("intake.id"), index=True, active_history=True)
     council_id: Mapped[int] = mapped_column(ForeignKey("council.id"), index=True)
     nominee_name: Mapped[str] = mapped_column(String(200))
     #: The nominee's work email, lower-cased.
@@ -108,11 +110,12 @@ class Nomination(db.Model):
         enum_type(NominationStatus, 20),
         default=NominationStatus.SUBMITTED,
         index=True,
+        active_history=True,
     )
     #: Place in the intake's waiting list, 1 first; None unless waitlisted.
     waitlist_position: Mapped[int | None]
     #: When a freed place was offered to this waitlisted nominee, for the programme team to confirm.
-    offered_at: Mapped[datetime | None]
+    offered_at: Mapped[datetime | None] = mapped_column(active_history=True)
     #: The council lead who nominated.
     created_by_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
@@ -129,7 +132,7 @@ class Nomination(db.Model):
     substitute_for_id: Mapped[int | None] = mapped_column(ForeignKey("nomination.id"))
 
     # A council lead's pending request to give this accepted place to someone else.
-    substitution_requested_at: Mapped[datetime | None]
+    substitution_requested_at: Mapped[datetime | None] = mapped_column(active_history=True)
     substitution_requested_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
     substitute_name: Mapped[str | None] = mapped_column(String(200))
     substitute_email: Mapped[str | None] = mapped_column(String(254))
@@ -171,5 +174,17 @@ QUEUE_ORDER = (
     Nomination.id,
 )
 Index("ix_nomination_queue", *QUEUE_ORDER)
-#: The queue's counts by status, of every intake or one, read this index alone, not the table's rows.
-Index("ix_nomination_counts", Nomination.intake_id, Nomination.status, Nomination.offered_at, Nomination.substitution_requested_at)
+
+
+class NominationTally(db.Model):
+    """How many of an intake's nominations have one status, kept by app.intakes.tally."""
+
+    __tablename__ = "nomination_tally"
+
+    intake_id: Mapped[int] = mapped_column(ForeignKey("intake.id", ondelete="CASCADE"), primary_key=True)
+    status: Mapped[NominationStatus] = mapped_column(enum_type(NominationStatus, 20), primary_key=True)
+    nominations: Mapped[int] = mapped_column(default=0)
+    #: Of those, how many are waitlisted with a freed place offered, and how many have a
+    #: substitution requested.
+    offered: Mapped[int] = mapped_column(default=0)
+    substitutions: Mapped[int] = mapped_column(default=0)
