@@ -4,7 +4,8 @@ The queue's counts and an intake's places in use read these few rows rather than
 nomination. Every flush that adds, changes or removes nominations changes the tally in the
 same transaction, so the two cannot disagree; rows written around the ORM (the benchmarks'
 bulk inserts) are counted afresh with `recount()`. Tally rows are updated in one order, by
-intake and status, so two transactions that both change them wait for each other rather
+intake and status, and every change of places takes the intake's lock first
+(services.lock_intake), so two transactions that both change them wait for each other rather
 than deadlock.
 """
 
