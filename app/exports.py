@@ -53,7 +53,11 @@ def csv_text(header: list[str], rows: Iterable[Iterable]) -> str:
 
 
 def csv_response(filename: str, header: list[str], rows: Iterable[Iterable]) -> Response:
-    """A streamed UTF-8 CSV download; `rows` may be a generator still reading the database."""
+    """A streamed UTF-8 CSV download.
+
+    `rows` may read the database as it goes, but only from a query it starts itself once
+    asked for its first row (a generator function's generator): the view's session has
+    closed by then, and the stream runs in a session of its own."""
     lines = (line.encode("utf-8") for line in csv_lines(header, rows))
     return Response(
         stream_with_context(lines),

@@ -19,6 +19,25 @@ from bench.pages import LOGINS, PASSWORD, key_pages
 from config import ProductionConfig
 
 
+def bench_app(database_url: str):
+    """The application with production settings on `database_url`, for a test client in this
+    process: no secret, no forms' CSRF tokens, no rate limits and cookies over plain HTTP."""
+
+    class BenchConfig(ProductionConfig):
+        SECRET_KEY = "bench-not-secret"
+        RATELIMIT_STORAGE_URI = "memory://"
+
+        @classmethod
+        def check(cls) -> None:
+            """A benchmark needs no secret."""
+        SQLALCHEMY_DATABASE_URI = database_url
+        SESSION_COOKIE_SECURE = False
+        WTF_CSRF_ENABLED = False
+        RATELIMIT_ENABLED = False
+
+    return create_app(BenchConfig)
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("database_url")
@@ -28,19 +47,7 @@ def main(argv: list[str] | None = None) -> None:
                         help="also print PostgreSQL's plan, as run, of each statement slower than MS")
     args = parser.parse_args(argv)
 
-    class BenchConfig(ProductionConfig):
-        SECRET_KEY = "bench-not-secret"
-        RATELIMIT_STORAGE_URI = "memory://"
-
-        @classmethod
-        def check(cls) -> None:
-            """A benchmark needs no secret."""
-        SQLALCHEMY_DATABASE_URI = args.database_url
-        SESSION_COOKIE_SECURE = False
-        WTF_CSRF_ENABLED = False
-        RATELIMIT_ENABLED = False
-
-    app = create_app(BenchConfig)
+    app = bench_app(args.database_url)
     _, who, path = next(page for page in key_pages(args.database_url) if page[0] == args.page)
     client = app.test_client()
     if who:

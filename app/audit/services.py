@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+from collections.abc import Iterator
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
@@ -12,7 +14,7 @@ from app.audit.models import AuditEvent
 from app.auth.models import User
 from app.extensions import db
 from app.params import FIRST_YEAR, LAST_YEAR, whole_number
-from app.timeutil import to_utc, utcnow
+from app.timeutil import format_datetime, to_utc, utcnow
 
 
 def record(actor, action: str, obj, changes: dict[str, Any] | None = None) -> AuditEvent:
@@ -34,6 +36,18 @@ def record(actor, action: str, obj, changes: dict[str, Any] | None = None) -> Au
 
 #: Events read from the database at a time when exporting, so the CSV streams in flat memory.
 BATCH = 1000
+#: The most events one CSV holds.
+MOST_EXPORTED = 50_000
+CSV_HEADER = ["When", "Who", "Email", "Action", "Object", "Object id", "What changed"]
+
+
+def csv_rows(statement: Select) -> Iterator[list]:
+    """The events of a `filtered_events` select as CSV rows, read in batches as they are
+    written (from the query csv_response's stream starts)."""
+    events = db.session.scalars(statement.limit(MOST_EXPORTED).execution_options(yield_per=BATCH))
+    for e in events:
+        yield [format_datetime(e.at), e.actor.name if e.actor else "System", e.actor.email if e.actor else "",
+               e.action, e.object_type, e.object_id, json.dumps(e.changes or {}, ensure_ascii=False, default=str)]
 
 
 def _parse_day(text: str) -> date | None:

@@ -1,16 +1,12 @@
 """The audit log, for the programme team."""
 
-import json
-
 from flask import render_template, request
 
 from app import access
 from app.audit import bp, services
 from app.auth.models import Role
-from app.extensions import db
 from app.exports import csv_response
 from app.paging import paginate_uncounted
-from app.timeutil import format_datetime
 from app.wording import plural
 
 
@@ -33,10 +29,4 @@ def index():
 def export():
     """The filtered audit log as CSV."""
     statement, _, _ = services.filtered_events(request.args)
-    events = db.session.scalars(statement.limit(50_000).execution_options(yield_per=services.BATCH))
-    rows = (
-        (format_datetime(e.at), e.actor.name if e.actor else "System", e.actor.email if e.actor else "",
-         e.action, e.object_type, e.object_id, json.dumps(e.changes or {}, ensure_ascii=False, default=str))
-        for e in events
-    )
-    return csv_response("audit-log.csv", ["When", "Who", "Email", "Action", "Object", "Object id", "What changed"], rows)
+    return csv_response("audit-log.csv", services.CSV_HEADER, services.csv_rows(statement))

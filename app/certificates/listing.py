@@ -10,6 +10,7 @@ from app.certificates.codes import normalise_code
 from app.certificates.models import Certificate
 from app.cohorts.models import Cohort, Enrolment
 from app.councils.models import Council
+from app.extensions import db
 from app.paging import paginate_rows
 from app.timeutil import format_date
 
@@ -60,8 +61,9 @@ def certificates_page(query: str, state: str, per_page: int = 50):
     return paginate_rows(certificate_rows(query, state), per_page=per_page)
 
 
-def csv_rows(result):
-    """The CSV cells of each row of `certificate_rows`."""
-    for row in result:
+def csv_rows(statement):
+    """The CSV cells of each row of a `certificate_rows` select, read as they are written
+    (from the query csv_response's stream starts)."""
+    for row in db.session.execute(statement):
         yield [row.code, row.name, row.council or "", row.cohort, format_date(row.issued_at), STATES[row.state],
                format_date(row.ended_at)]

@@ -41,17 +41,17 @@ BATCH = 500
 
 def nomination_rows(intake: Intake) -> Iterator[list]:
     """Every nomination of the intake as a row under HEADER, by council then nominee, read in
-    batches as the rows are written."""
+    batches as the rows are written (from the query csv_response's stream starts)."""
     nominations = db.session.scalars(
         select(Nomination)
         .join(Council, Council.id == Nomination.council_id)
         .where(Nomination.intake_id == intake.id)
-        .options(joinedload(Nomination.created_by), joinedload(Nomination.decided_by))
+        .options(joinedload(Nomination.created_by).lazyload("*"), joinedload(Nomination.decided_by).lazyload("*"))
         .order_by(Council.name, func.lower(Nomination.nominee_name), Nomination.id)
         .execution_options(yield_per=BATCH)
     )
-    return (
-        [
+    for n in nominations:
+        yield [
             n.council.name,
             n.council.gss_code,
             n.nominee_name,
@@ -68,5 +68,3 @@ def nomination_rows(intake: Intake) -> Iterator[list]:
             _when(n.decided_at),
             n.decision_reason,
         ]
-        for n in nominations
-    )
