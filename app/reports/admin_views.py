@@ -22,8 +22,9 @@ from app.timeutil import utcnow
 def overview_page():
     """The whole programme at a glance: take-up by councils, and every intake's figures."""
     figures = snapshots.overview_figures()
-    db.session.commit()  # the first count of the page, if it had none
-    page = paginate_list(figures.intakes, per_page=10)
+    if figures.counted_now:
+        db.session.commit()
+    page = paginate_list(figures.intakes, per_page=10, each=overview.IntakeReport.from_json)
     reports, programme = page.items, figures.programme
     return render_template(
         "reports/overview.html", page=page, reports=reports, programme=programme,
@@ -81,8 +82,10 @@ def intake_page(intake_id):
     """One intake: nominations by status, places allocated and used, and its cohorts."""
     intake = db.get_or_404(Intake, intake_id)
     figures = snapshots.intake_figures(intake)
-    db.session.commit()  # the first count of the page, if it had none
-    report, page = figures.report, paginate_list(figures.cohorts, per_page=20)
+    if figures.counted_now:
+        db.session.commit()
+    report = figures.report
+    page = paginate_list(figures.cohorts, per_page=20, each=intake_report.CohortFigures.from_json)
     return render_template(
         "reports/intake.html", intake=intake, report=report, page=page, totals=figures.totals,
         counted_at=figures.counted_at, form=ConfirmForm(),
@@ -127,8 +130,9 @@ def intake_councils(intake_id):
     """Places allocated and used by each council on an intake."""
     intake = db.get_or_404(Intake, intake_id)
     figures = snapshots.councils_figures(intake)
-    db.session.commit()  # the first count of the page, if it had none
-    page = paginate_list(figures.councils, per_page=25)
+    if figures.counted_now:
+        db.session.commit()
+    page = paginate_list(figures.councils, per_page=25, each=intake_report.CouncilPlacesRow.from_json)
     return render_template(
         "reports/councils.html", intake=intake, page=page, totals=figures.totals,
         counted_at=figures.counted_at, form=ConfirmForm(),

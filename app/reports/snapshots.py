@@ -20,7 +20,7 @@ from app.extensions import db
 from app.intakes.models import Intake
 from app.reports import intake as intake_report
 from app.reports import overview
-from app.reports.intake import CohortFigures, CouncilPlacesRow, PlacesTotals
+from app.reports.intake import PlacesTotals
 from app.reports.models import ReportSnapshot
 from app.reports.overview import IntakeReport, ProgrammeReport
 from app.timeutil import utcnow
@@ -83,77 +83,83 @@ def count_again(page: str, actor, now: datetime) -> dict[str, int]:
     return counts
 
 
-def _snapshot(page: str, count: Callable[[], dict]) -> ReportSnapshot:
-    """The page's snapshot, counted and stored now if it has none yet (the caller commits)."""
+def _snapshot(page: str, count: Callable[[], dict]) -> tuple[ReportSnapshot, bool]:
+    """The page's snapshot, and whether it was counted just now, having been missing (then the
+    caller commits to keep it)."""
     snapshot = db.session.scalar(select(ReportSnapshot).where(ReportSnapshot.page == page))
     if snapshot is not None:
-        return snapshot
+        return snapshot, False
     snapshot = ReportSnapshot(page=page, figures=count(), counted_at=utcnow())
     try:
         with db.session.begin_nested():
             db.session.add(snapshot)
     except IntegrityError:  # another request counted this page first; these figures are as good
         pass
-    return snapshot
+    return snapshot, True
 
 
-# Reading: each page's figures as the objects its charts and tables are made from ------------
+# Reading: each page's figures as the objects its charts and tables are made from. A page's
+# long list stays as stored, and the view makes objects of only the rows it shows
+# (paginate_list's `each`): at ten times the size, making all of a list of councils took
+# longer than rendering the page.
 
 
 @dataclass(frozen=True)
-class OverviewFigures:
-    programme: ProgrammeReport
-    #: Every intake, newest first.
-    intakes: list[IntakeReport]
+class Counted:
     counted_at: datetime
+    #: Counted by this read, the page having had no snapshot: the caller commits to keep it.
+    counted_now: bool
 
 
 @dataclass(frozen=True)
-class IntakeFigures:
+class OverviewFigures(Counted):
+    programme: ProgrammeReport
+    #: Every intake, newest first, as stored: IntakeReport.from_json makes one of each.
+    intakes: list[dict]
+
+
+@dataclass(frozen=True)
+class IntakeFigures(Counted):
     report: IntakeReport
     totals: PlacesTotals
-    #: Every cohort of the intake, in the order they start.
-    cohorts: list[CohortFigures]
-    counted_at: datetime
+    #: Every cohort of the intake, in the order they start, as stored: see CohortFigures.from_json.
+    cohorts: list[dict]
 
 
 @dataclass(frozen=True)
-class CouncilsFigures:
+class CouncilsFigures(Counted):
     totals: PlacesTotals
-    #: Every council that could nominate to the intake or did, those using most places first.
-    councils: list[CouncilPlacesRow]
-    counted_at: datetime
+    #: Every council that could nominate to the intake or did, those using most places first,
+    #: as stored: see CouncilPlacesRow.from_json.
+    councils: list[dict]
 
 
 def overview_figures() -> OverviewFigures:
     """The programme overview's figures as last counted."""
-    snapshot = _snapshot(OVERVIEW, _count_overview)
+    snapshot, counted_now = _snapshot(OVERVIEW, _count_overview)
     figures = snapshot.figures
     return OverviewFigures(
-        ProgrammeReport.from_json(figures["programme"]),
-        [IntakeReport.from_json(report) for report in figures["intakes"]],
-        snapshot.counted_at,
+        snapshot.counted_at, counted_now,
+        programme=ProgrammeReport.from_json(figures["programme"]), intakes=figures["intakes"],
     )
 
 
 def intake_figures(intake: Intake) -> IntakeFigures:
     """An intake report's figures as last counted."""
-    snapshot = _snapshot(intake_page(intake), lambda: _count_intake(intake))
+    snapshot, counted_now = _snapshot(intake_page(intake), lambda: _count_intake(intake))
     figures = snapshot.figures
     return IntakeFigures(
-        IntakeReport.from_json(figures["report"]),
-        PlacesTotals.from_json(figures["totals"]),
-        [CohortFigures.from_json(cohort) for cohort in figures["cohorts"]],
-        snapshot.counted_at,
+        snapshot.counted_at, counted_now,
+        report=IntakeReport.from_json(figures["report"]), totals=PlacesTotals.from_json(figures["totals"]),
+        cohorts=figures["cohorts"],
     )
 
 
 def councils_figures(intake: Intake) -> CouncilsFigures:
     """An intake's places by council as last counted."""
-    snapshot = _snapshot(councils_page(intake), lambda: _count_councils(intake))
+    snapshot, counted_now = _snapshot(councils_page(intake), lambda: _count_councils(intake))
     figures = snapshot.figures
     return CouncilsFigures(
-        PlacesTotals.from_json(figures["totals"]),
-        [CouncilPlacesRow.from_json(row) for row in figures["councils"]],
-        snapshot.counted_at,
+        snapshot.counted_at, counted_now,
+        totals=PlacesTotals.from_json(figures["totals"]), councils=figures["councils"],
     )
