@@ -109,6 +109,8 @@ class Config:
     SCHEDULER_PLAN_SECONDS = _env_int("SCHEDULER_PLAN_SECONDS", 300)
     SCHEDULER_DELIVER_SECONDS = _env_int("SCHEDULER_DELIVER_SECONDS", 30)
     SCHEDULER_SWEEP_SECONDS = _env_int("SCHEDULER_SWEEP_SECONDS", 900)
+    #: How often the report pages' figures are counted again.
+    SCHEDULER_REPORTS_SECONDS = _env_int("SCHEDULER_REPORTS_SECONDS", 300)
     #: A job running longer than this is stuck: its process gives the lock to a standby.
     SCHEDULER_STUCK_SECONDS = _env_int("SCHEDULER_STUCK_SECONDS", 600)
     #: Facilitators who chose a daily digest get it from this hour, UK time.

@@ -21,7 +21,7 @@ from app.extensions import csrf, db, limiter, login_manager, migrate
 from app.forms import wtforms_errors
 from app.govuk import govuk_tag
 from app.navigation import navigation_for
-from app.timeutil import format_date, format_datetime
+from app.timeutil import format_date, format_datetime, format_when
 from app.urls import url_for_page
 from app.wording import plural
 
@@ -35,6 +35,7 @@ from app.courses import models as _courses  # noqa: F401
 from app.intakes import models as _intakes  # noqa: F401
 from app.mail import models as _mail  # noqa: F401
 from app.reminders import models as _reminders  # noqa: F401
+from app.reports import models as _reports  # noqa: F401
 from config import CONFIGS, Config
 
 
@@ -109,6 +110,7 @@ def init_jinja(app: Flask) -> None:
     app.jinja_env.lstrip_blocks = True
     app.jinja_env.filters["datetime"] = format_datetime
     app.jinja_env.filters["date"] = format_date
+    app.jinja_env.filters["when"] = format_when
     app.jinja_env.filters["plural"] = plural
     app.jinja_env.globals["navigation_for"] = navigation_for
     app.jinja_env.globals["url_for_page"] = url_for_page

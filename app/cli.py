@@ -1,4 +1,4 @@
-"""Command-line commands: `flask users`, `flask councils`, `flask courses`, `flask demo`, `flask mail`, `flask scheduler`."""
+"""Command-line commands: `flask users`, `flask councils`, `flask courses`, `flask demo`, `flask mail`, `flask scheduler`, `flask reports`."""
 
 from __future__ import annotations
 
@@ -15,12 +15,14 @@ from app.extensions import db
 from app.mail.delivery import deliver_pending
 from app.reminders.scheduler import run_forever
 from app.reminders.services import plan_reminders
+from app.reports.snapshots import count_all
 from app.timeutil import utcnow
 
 users = AppGroup("users", help="Manage accounts.")
 demo = AppGroup("demo", help="Demonstration data.")
 mail = AppGroup("mail", help="The email outbox.")
 scheduler = AppGroup("scheduler", help="Scheduled jobs.")
+reports = AppGroup("reports", help="The programme team's reports.")
 
 
 @users.command("create-admin")
@@ -68,6 +70,14 @@ def deliver() -> None:
     click.echo(", ".join(f"{count} {outcome}" for outcome, count in counts.items()))
 
 
+@reports.command("count")
+def count_reports() -> None:
+    """Count every report page's figures now, as the scheduler does every few minutes."""
+    counts = count_all(utcnow())
+    db.session.commit()
+    click.echo(", ".join(f"{count} {what}" for what, count in counts.items()))
+
+
 @scheduler.command("run")
 def run_scheduler() -> None:
     """Run the scheduled jobs in the foreground; extra processes wait as stand-bys."""
@@ -75,5 +85,5 @@ def run_scheduler() -> None:
 
 
 def register(app: Flask) -> None:
-    for group in (users, councils, courses, demo, mail, scheduler):
+    for group in (users, councils, courses, demo, mail, scheduler, reports):
         app.cli.add_command(group)

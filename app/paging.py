@@ -6,6 +6,8 @@ counting would read every row (a page then links only to the previous and next).
 
 from __future__ import annotations
 
+from typing import Callable
+
 from flask_sqlalchemy.pagination import Pagination, SelectPagination
 from sqlalchemy import func, select
 
@@ -28,8 +30,9 @@ class ListPage(Pagination):
     """A page of a list already built, sorted and filtered on figures SQL cannot sort by."""
 
     def _query_items(self) -> list:
-        items = self._query_args["items"]
-        return items[self._query_offset : self._query_offset + self.per_page]
+        items = self._query_args["items"][self._query_offset : self._query_offset + self.per_page]
+        each = self._query_args["each"]
+        return items if each is None else [each(item) for item in items]
 
     def _query_count(self) -> int:
         return len(self._query_args["items"])
@@ -69,5 +72,7 @@ def paginate_rows(statement, per_page: int) -> RowPage:
     return RowPage(select=statement, per_page=per_page, error_out=False)
 
 
-def paginate_list(items: list, per_page: int) -> ListPage:
-    return ListPage(items=items, per_page=per_page, error_out=False)
+def paginate_list(items: list, per_page: int, each: Callable | None = None) -> ListPage:
+    """A page of `items`; `each` makes what the page shows of an item, for the page's items only
+    (a snapshot's stored rows, say, of which a page shows a few)."""
+    return ListPage(items=items, each=each, per_page=per_page, error_out=False)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from flask import current_app
@@ -27,17 +27,31 @@ def to_utc(local: datetime) -> datetime:
     return local.replace(tzinfo=local_zone()).astimezone(UTC).replace(tzinfo=None)
 
 
+def _clock(local: datetime) -> str:
+    """'5pm', '5:30pm' or 'midday'."""
+    if (local.hour, local.minute) == (12, 0):
+        return "midday"
+    hour = local.hour % 12 or 12
+    suffix = "am" if local.hour < 12 else "pm"
+    return f"{hour}{suffix}" if local.minute == 0 else f"{hour}:{local.minute:02d}{suffix}"
+
+
 def format_datetime(moment: datetime | None) -> str:
     """'14 March 2027 at 5pm' or '14 March 2027 at 5:30pm', in local time."""
     if moment is None:
         return ""
     local = to_local(moment)
-    hour = local.hour % 12 or 12
-    suffix = "am" if local.hour < 12 else "pm"
-    clock = f"{hour}{suffix}" if local.minute == 0 else f"{hour}:{local.minute:02d}{suffix}"
-    if (local.hour, local.minute) == (12, 0):
-        clock = "midday"
-    return f"{local.day} {local:%B %Y} at {clock}"
+    return f"{local.day} {local:%B %Y} at {_clock(local)}"
+
+
+def format_when(moment: datetime, now: datetime | None = None) -> str:
+    """'at 9:15am today', 'at 9:15am yesterday' or 'on 14 March 2027 at 9:15am', in local time."""
+    local, today = to_local(moment), to_local(now or utcnow()).date()
+    if local.date() == today:
+        return f"at {_clock(local)} today"
+    if local.date() == today - timedelta(days=1):
+        return f"at {_clock(local)} yesterday"
+    return f"on {format_datetime(moment)}"
 
 
 def format_date(moment) -> str:

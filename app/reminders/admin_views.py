@@ -19,6 +19,7 @@ JOB_LABELS = {
     "plan_reminders": "Plan reminders into the outbox",
     "deliver_outbox": "Deliver the outbox",
     "issue_certificates": "Issue certificates earned but missed",
+    "count_reports": "Count the report figures",
 }
 
 

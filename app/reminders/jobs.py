@@ -15,6 +15,7 @@ from app.extensions import db
 from app.mail.delivery import deliver_pending
 from app.reminders.models import SchedulerJobRun
 from app.reminders.services import plan_reminders
+from app.reports.snapshots import count_all
 from app.timeutil import utcnow
 
 log = logging.getLogger(__name__)
@@ -81,3 +82,8 @@ def _resets_then_outbox() -> dict:
 def issue_certificates() -> None:
     """Issue any certificate earned but not yet issued."""
     _run("issue_certificates", sweep)
+
+
+def count_reports() -> None:
+    """Count the report pages' figures again."""
+    _run("count_reports", lambda: count_all(utcnow()))

@@ -2,35 +2,54 @@
 
 from __future__ import annotations
 
-from flask import render_template
+from flask import flash, redirect, render_template, request, url_for
+from flask_login import current_user
 
 from app import access
 from app.auth.models import Role
 from app.exports import csv_response, file_name
 from app.extensions import db
+from app.forms import ConfirmForm
 from app.intakes.models import Intake
-from app.intakes.services import intakes_newest_first
-from app.paging import paginate_rows
-from app.reports import bp, overview
+from app.paging import paginate_list
+from app.reports import bp, overview, snapshots
 from app.reports import intake as intake_report
-from app.reports.figures import by_cohort, outcomes
+from app.timeutil import utcnow
 
 
 @bp.get("/admin/reports/")
 @access.roles(Role.ADMIN)
 def overview_page():
     """The whole programme at a glance: take-up by councils, and every intake's figures."""
-    page = db.paginate(intakes_newest_first(), per_page=10, error_out=False)
-    every_intake = overview.every_intake_outcomes()
-    reports = overview.intake_reports(page.items, every_intake)
-    programme = overview.programme_report(every_intake)
+    figures = snapshots.overview_figures()
+    if figures.counted_now:
+        db.session.commit()
+    page = paginate_list(figures.intakes, per_page=10, each=overview.IntakeReport.from_json)
+    reports, programme = page.items, figures.programme
     return render_template(
         "reports/overview.html", page=page, reports=reports, programme=programme,
+        counted_at=figures.counted_at, form=ConfirmForm(),
         take_up_chart=overview.take_up_chart(programme), places_chart=overview.places_chart(reports),
         places_header=overview.PLACES_HEADER, places_rows=overview.places_rows(reports),
         rates_chart=overview.intake_rates_chart(reports),
         outcomes_header=overview.OUTCOMES_HEADER, outcomes_rows=overview.outcomes_rows(reports),
     )
+
+
+@bp.post("/admin/reports/")
+@access.roles(Role.ADMIN)
+def overview_count_again():
+    """Count every report's figures again now, then show the overview."""
+    return _count_again(snapshots.OVERVIEW, "reports.overview_page")
+
+
+def _count_again(page: str, endpoint: str, **values):
+    """Recount, audit and commit, then back to the page (and page number) it was asked from."""
+    if ConfirmForm().validate_on_submit():
+        snapshots.count_again(page, current_user, utcnow())
+        db.session.commit()
+        flash("The figures have been counted again")
+    return redirect(url_for(endpoint, **values, page=request.args.get("page", type=int)))
 
 
 @bp.get("/admin/reports/take-up.csv")
@@ -62,18 +81,28 @@ def intakes_outcomes_csv():
 def intake_page(intake_id):
     """One intake: nominations by status, places allocated and used, and its cohorts."""
     intake = db.get_or_404(Intake, intake_id)
-    (report,) = overview.intake_reports([intake])
-    page = db.paginate(intake_report.cohorts_of(intake), per_page=20, error_out=False)
-    results = outcomes(by_cohort([cohort.id for cohort in page.items]))
+    figures = snapshots.intake_figures(intake)
+    if figures.counted_now:
+        db.session.commit()
+    report = figures.report
+    page = paginate_list(figures.cohorts, per_page=20, each=intake_report.CohortFigures.from_json)
     return render_template(
-        "reports/intake.html", intake=intake, report=report, page=page, results=results,
-        totals=intake_report.places_totals(intake),
+        "reports/intake.html", intake=intake, report=report, page=page, totals=figures.totals,
+        counted_at=figures.counted_at, form=ConfirmForm(),
         nominations_chart=intake_report.nominations_chart(report),
         nominations_header=intake_report.NOMINATIONS_HEADER, nominations_rows=intake_report.nomination_rows(report),
-        fill_chart=intake_report.fill_chart(page.items, results),
-        rates_chart=intake_report.cohort_rates_chart(page.items, results),
-        cohorts_header=intake_report.COHORTS_HEADER, cohorts_rows=intake_report.cohort_rows(page.items, results),
+        fill_chart=intake_report.fill_chart(page.items),
+        rates_chart=intake_report.cohort_rates_chart(page.items),
+        cohorts_header=intake_report.COHORTS_HEADER, cohorts_rows=intake_report.cohort_rows(page.items),
     )
+
+
+@bp.post("/admin/reports/intakes/<id:intake_id>")
+@access.roles(Role.ADMIN)
+def intake_count_again(intake_id):
+    """Count every report's figures again now, then show the intake's report."""
+    intake = db.get_or_404(Intake, intake_id)
+    return _count_again(snapshots.intake_page(intake), "reports.intake_page", intake_id=intake.id)
 
 
 @bp.get("/admin/reports/intakes/<id:intake_id>/nominations.csv")
@@ -91,10 +120,8 @@ def intake_nominations_csv(intake_id):
 def intake_cohorts_csv(intake_id):
     """Every cohort of an intake with its figures, as CSV."""
     intake = db.get_or_404(Intake, intake_id)
-    cohorts = intake_report.cohort_list(intake)
-    results = outcomes(by_cohort([cohort.id for cohort in cohorts]))
     return csv_response(file_name(intake.name, "cohorts"), intake_report.COHORTS_HEADER,
-                        intake_report.cohort_rows(cohorts, results))
+                        intake_report.cohort_rows(intake_report.cohort_figures(intake)))
 
 
 @bp.get("/admin/reports/intakes/<id:intake_id>/councils")
@@ -102,12 +129,24 @@ def intake_cohorts_csv(intake_id):
 def intake_councils(intake_id):
     """Places allocated and used by each council on an intake."""
     intake = db.get_or_404(Intake, intake_id)
-    page = paginate_rows(intake_report.council_places(intake), per_page=25)
+    figures = snapshots.councils_figures(intake)
+    if figures.counted_now:
+        db.session.commit()
+    page = paginate_list(figures.councils, per_page=25, each=intake_report.CouncilPlacesRow.from_json)
     return render_template(
-        "reports/councils.html", intake=intake, page=page, totals=intake_report.places_totals(intake),
+        "reports/councils.html", intake=intake, page=page, totals=figures.totals,
+        counted_at=figures.counted_at, form=ConfirmForm(),
         councils_chart=intake_report.councils_chart(page.items), header=intake_report.COUNCILS_HEADER,
         rows=intake_report.council_rows(page.items),
     )
+
+
+@bp.post("/admin/reports/intakes/<id:intake_id>/councils")
+@access.roles(Role.ADMIN)
+def councils_count_again(intake_id):
+    """Count every report's figures again now, then show the intake's places by council."""
+    intake = db.get_or_404(Intake, intake_id)
+    return _count_again(snapshots.councils_page(intake), "reports.intake_councils", intake_id=intake.id)
 
 
 @bp.get("/admin/reports/intakes/<id:intake_id>/councils.csv")

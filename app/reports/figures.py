@@ -102,6 +102,15 @@ class Nominations:
     def total(self) -> int:
         return sum(self.by_status.values())
 
+    def as_json(self) -> dict:
+        return {"by_status": {status.value: n for status, n in self.by_status.items()},
+                "councils_using_places": self.councils_using_places, "councils_accepted": self.councils_accepted}
+
+    @classmethod
+    def from_json(cls, figures: dict) -> "Nominations":
+        by_status = {NominationStatus(status): n for status, n in figures["by_status"].items()}
+        return cls(by_status, figures["councils_using_places"], figures["councils_accepted"])
+
 
 def nominations(scope: Scope) -> dict[int, Nominations]:
     """Nominations by status and councils taking up places, for each intake in scope. One
@@ -154,6 +163,17 @@ class Outcomes:
             by_status.update(part.by_status)
         return cls(sum(p.cohorts for p in parts), sum(p.capacity for p in parts), dict(by_status),
                    sum(p.attended for p in parts), sum(p.counted for p in parts), sum(p.certificates for p in parts))
+
+    def as_json(self) -> dict:
+        return {"cohorts": self.cohorts, "capacity": self.capacity,
+                "by_status": {status.value: n for status, n in self.by_status.items()},
+                "attended": self.attended, "counted": self.counted, "certificates": self.certificates}
+
+    @classmethod
+    def from_json(cls, figures: dict) -> "Outcomes":
+        by_status = {EnrolmentStatus(status): n for status, n in figures["by_status"].items()}
+        return cls(figures["cohorts"], figures["capacity"], by_status, figures["attended"], figures["counted"],
+                   figures["certificates"])
 
     @property
     def participants(self) -> int:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 
 from sqlalchemy import Select, case, func, or_, select
 
@@ -11,14 +11,35 @@ from app.councils.models import Council
 from app.extensions import db
 from app.intakes.models import HOLDS_A_PLACE, CouncilPlaces, Intake, Nomination, NominationStatus
 from app.reports import charts
-from app.reports.figures import Outcomes, Rate
+from app.reports.figures import Outcomes, Rate, by_cohort, outcomes
 from app.reports.overview import NOMINATION_STATUSES, IntakeReport, outcome_cells, rates_chart
 from app.timeutil import to_local
 
 
-def cohorts_of(intake: Intake) -> Select:
-    """A select of the intake's cohorts, in the order they start, for paginating."""
-    return select(Cohort).where(Cohort.intake_id == intake.id).order_by(Cohort.start_on, Cohort.name, Cohort.id)
+@dataclass(frozen=True)
+class CohortFigures:
+    """A cohort's row in its intake's report."""
+
+    id: int
+    name: str
+    outcomes: Outcomes
+
+    def as_json(self) -> dict:
+        return {"id": self.id, "name": self.name, "outcomes": self.outcomes.as_json()}
+
+    @classmethod
+    def from_json(cls, figures: dict) -> "CohortFigures":
+        return cls(figures["id"], figures["name"], Outcomes.from_json(figures["outcomes"]))
+
+
+def cohort_figures(intake: Intake) -> list[CohortFigures]:
+    """Every cohort of the intake with its outcomes, in the order they start: five queries."""
+    cohorts = db.session.execute(
+        select(Cohort.id, Cohort.name).where(Cohort.intake_id == intake.id)
+        .order_by(Cohort.start_on, Cohort.name, Cohort.id)
+    ).all()
+    results = outcomes(by_cohort([cohort.id for cohort in cohorts]))
+    return [CohortFigures(cohort.id, cohort.name, results[cohort.id]) for cohort in cohorts]
 
 
 # Places by council ----------------------------------------------------------------------------
@@ -73,15 +94,39 @@ class PlacesTotals:
     def share(self) -> Rate:
         return Rate(self.used, self.allocated)
 
+    def as_json(self) -> dict:
+        return asdict(self)
 
-def cohort_list(intake: Intake) -> list[Cohort]:
-    """The intake's cohorts, in the order of `cohorts_of`."""
-    return list(db.session.scalars(cohorts_of(intake)))
+    @classmethod
+    def from_json(cls, figures: dict) -> "PlacesTotals":
+        return cls(**figures)
 
 
-def council_place_rows(intake: Intake) -> list:
-    """Every council's places on the intake, as `council_places` rows."""
-    return list(db.session.execute(council_places(intake)).all())
+@dataclass(frozen=True)
+class CouncilPlacesRow:
+    """One council's row in the places by council table."""
+
+    name: str
+    gss_code: str
+    allocated: int
+    used: int
+    accepted: int
+    nominated: int
+
+    def as_json(self) -> dict:
+        return asdict(self)
+
+    @classmethod
+    def from_json(cls, figures: dict) -> "CouncilPlacesRow":
+        return cls(**figures)
+
+
+def council_place_rows(intake: Intake) -> list[CouncilPlacesRow]:
+    """Every council's places on the intake, in the order of `council_places`."""
+    return [
+        CouncilPlacesRow(r.name, r.gss_code, int(r.allocated), int(r.used), int(r.accepted), int(r.nominated))
+        for r in db.session.execute(council_places(intake))
+    ]
 
 
 def places_totals(intake: Intake) -> PlacesTotals:
@@ -138,11 +183,11 @@ COHORTS_HEADER = [
 ]
 
 
-def cohort_rows(cohorts: list[Cohort], results: dict[int, Outcomes]) -> list[list]:
-    return [[cohort.name, *outcome_cells(results[cohort.id])] for cohort in cohorts]
+def cohort_rows(cohorts: list[CohortFigures]) -> list[list]:
+    return [[cohort.name, *outcome_cells(cohort.outcomes)] for cohort in cohorts]
 
 
-def fill_chart(cohorts: list[Cohort], results: dict[int, Outcomes]) -> charts.BarChart:
+def fill_chart(cohorts: list[CohortFigures]) -> charts.BarChart:
     return charts.bar_chart(
         "cohort-fill",
         "How full each cohort is",
@@ -150,18 +195,18 @@ def fill_chart(cohorts: list[Cohort], results: dict[int, Outcomes]) -> charts.Ba
         "The table that follows gives the same figures.",
         (charts.CAPACITY, charts.PARTICIPANTS),
         [
-            (c.name, [(c.capacity, f"{c.capacity} places"),
-                      (results[c.id].participants, f"{results[c.id].participants} participants")])
+            (c.name, [(c.outcomes.capacity, f"{c.outcomes.capacity} places"),
+                      (c.outcomes.participants, f"{c.outcomes.participants} participants")])
             for c in cohorts
         ],
     )
 
 
-def cohort_rates_chart(cohorts: list[Cohort], results: dict[int, Outcomes]) -> charts.BarChart:
+def cohort_rates_chart(cohorts: list[CohortFigures]) -> charts.BarChart:
     return rates_chart(
         "rates-by-cohort",
         "Completion and attendance in each cohort",
         "For each cohort on this page, the share of participants who have completed and the attendance rate "
         "at live sessions. The table that follows gives the same figures.",
-        [(cohort.name, results[cohort.id]) for cohort in cohorts],
+        [(cohort.name, cohort.outcomes) for cohort in cohorts],
     )

@@ -8,13 +8,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import select
-
 from app.extensions import db
 from app.intakes.models import Intake, NominationStatus
 from app.intakes.services import intakes_newest_first
 from app.reports import charts
-from app.reports.figures import PROGRAMME, Nominations, Outcomes, Rate, by_intake, nominations, outcomes, programme, signatory_councils
+from app.reports.figures import (
+    PROGRAMME, Nominations, Outcomes, Rate, by_intake, nominations, outcomes, programme, signatory_councils,
+)
 
 NOMINATION_STATUSES = list(NominationStatus)
 
@@ -29,18 +29,36 @@ class ProgrammeReport:
     def take_up(self) -> Rate:
         return Rate(self.nominations.councils_using_places, self.signatories)
 
+    def as_json(self) -> dict:
+        return {"signatories": self.signatories, "nominations": self.nominations.as_json(),
+                "outcomes": self.outcomes.as_json()}
+
+    @classmethod
+    def from_json(cls, figures: dict) -> "ProgrammeReport":
+        return cls(figures["signatories"], Nominations.from_json(figures["nominations"]),
+                   Outcomes.from_json(figures["outcomes"]))
+
 
 def programme_report(every_intake: dict[int, Outcomes] | None = None) -> ProgrammeReport:
     """Headline figures for the whole programme. Outcomes add up across intakes (each cohort
-    is in one), so a caller that has every intake's (every_intake_outcomes) passes them in
+    is in one), so a caller that has every intake's (every_intake_report) passes them in
     rather than have the same rows counted twice."""
     total = Outcomes.total(every_intake.values()) if every_intake is not None else outcomes(programme())[PROGRAMME]
     return ProgrammeReport(signatory_councils(), nominations(programme())[PROGRAMME], total)
 
 
 @dataclass(frozen=True)
+class IntakeName:
+    """What a report shows of an intake beside its figures."""
+
+    id: int
+    name: str
+    total_places: int
+
+
+@dataclass(frozen=True)
 class IntakeReport:
-    intake: Intake
+    intake: IntakeName
     nominations: Nominations
     outcomes: Outcomes
 
@@ -48,20 +66,24 @@ class IntakeReport:
     def places(self) -> Rate:
         return Rate(self.nominations.places_used, self.intake.total_places)
 
+    def as_json(self) -> dict:
+        return {"intake": {"id": self.intake.id, "name": self.intake.name, "total_places": self.intake.total_places},
+                "nominations": self.nominations.as_json(), "outcomes": self.outcomes.as_json()}
 
-def intake_reports(intakes: list[Intake], results: dict[int, Outcomes] | None = None) -> list[IntakeReport]:
-    """Each intake's nominations and outcomes, in five queries however many intakes (one, when
-    the caller has their outcomes already)."""
+    @classmethod
+    def from_json(cls, figures: dict) -> "IntakeReport":
+        return cls(IntakeName(**figures["intake"]), Nominations.from_json(figures["nominations"]),
+                   Outcomes.from_json(figures["outcomes"]))
+
+
+def intake_reports(intakes: list[Intake]) -> list[IntakeReport]:
+    """Each intake's nominations and outcomes, in five queries however many intakes."""
     ids = [intake.id for intake in intakes]
-    counted = nominations(by_intake(ids))
-    if results is None:
-        results = outcomes(by_intake(ids))
-    return [IntakeReport(intake, counted[intake.id], results[intake.id]) for intake in intakes]
-
-
-def every_intake_outcomes() -> dict[int, Outcomes]:
-    """Every intake's outcomes, by intake id: five queries."""
-    return outcomes(by_intake(db.session.scalars(select(Intake.id)).all()))
+    counted, results = nominations(by_intake(ids)), outcomes(by_intake(ids))
+    return [
+        IntakeReport(IntakeName(intake.id, intake.name, intake.total_places), counted[intake.id], results[intake.id])
+        for intake in intakes
+    ]
 
 
 # Tables: the same rows for the page and the CSV ----------------------------------------------

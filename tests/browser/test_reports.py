@@ -20,6 +20,9 @@ def test_the_programme_team_reads_the_overview_an_intake_and_its_councils(page):
     assert page.get_by_role("heading", level=1).inner_text() == "Programme overview"
     assert page.get_by_role("img", name="Take-up by signatory councils").is_visible()
     assert_accessible(page)
+    page.get_by_role("button", name="Count again now").click()
+    expect(page.get_by_text("The figures have been counted again")).to_be_visible()
+    assert_accessible(page)
 
     with page.expect_download() as download:
         page.get_by_role("link", name="Download places and nominations for every intake (CSV)").click()

@@ -12,6 +12,7 @@ from app.extensions import db
 from app.intakes.models import Intake, Nomination, NominationStatus
 from app.reports.cohort import Flag, dashboard
 from app.reports.demo import DEMO_COHORT, DEMO_INTAKE
+from app.reports.models import ReportSnapshot
 from app.reports.overview import intake_reports, programme_report
 from app.timeutil import utcnow
 from tests.factories import PASSWORD
@@ -96,3 +97,13 @@ def test_every_demo_certificate_comes_from_a_cohort_that_held_every_planned_sess
         ))
         assert held >= enrolment.cohort.course_version.live_sessions
         assert "held" not in completion_for(enrolment).criteria[-1].detail
+
+
+def test_the_demo_counts_the_report_pages_once_loaded():
+    demo.load()
+    db.session.commit()
+    snapshot = db.session.scalar(select(ReportSnapshot).where(ReportSnapshot.page == "overview"))
+    assert snapshot.figures["programme"] == programme_report().as_json()
+    intakes = db.session.scalars(select(Intake.id)).all()
+    pages = set(db.session.scalars(select(ReportSnapshot.page)))
+    assert {f"intake:{id}" for id in intakes} | {f"councils:{id}" for id in intakes} <= pages
