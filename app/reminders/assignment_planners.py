@@ -10,6 +10,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Callable
 
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from app.assessments.models import Submission, SubmissionStatus
 from app.assessments.services import assessments_of, due_on
@@ -32,7 +33,7 @@ def _outstanding(now: datetime):
     enrolments = db.session.scalars(
         select(Enrolment).join(Cohort).where(
             Enrolment.status == EnrolmentStatus.ACTIVE, Cohort.start_on <= today, Cohort.end_on >= today - timedelta(days=7)
-        )
+        ).options(joinedload(Enrolment.cohort).selectinload(Cohort.facilitators))
     ).all()
     if not enrolments:
         return []
@@ -130,6 +131,7 @@ def submissions_waiting(now: datetime):
             Submission.submitted_at <= now - timedelta(days=5),
             Enrolment.is_placed,
         )
+        .options(joinedload(Enrolment.cohort).selectinload(Cohort.facilitators))
     ).all()
     for submission, enrolment in waiting:
         if submission.assessment.module.version_id != enrolment.cohort.course_version_id:
