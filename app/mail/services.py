@@ -7,7 +7,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from flask import render_template
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import bindparam, func, insert, literal, select, update
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
@@ -118,9 +119,7 @@ def queue_emails(emails: list[Email]) -> list[str]:
         })
     if not rows:
         return []
-    new = db.session.execute(
-        _insert_unless_queued().returning(OutboxMessage.id, OutboxMessage.dedupe_key), rows
-    ).all()
+    new = _insert_unless_queued(rows)
     files = [
         {"message_id": message_id, "filename": a.filename, "content_type": a.content_type, "content": a.content}
         for message_id, key in new
@@ -131,11 +130,29 @@ def queue_emails(emails: list[Email]) -> list[str]:
     return [key for _, key in new]
 
 
-def _insert_unless_queued():
-    """An insert into the outbox that skips a row whose dedupe key is there already."""
-    dialect = db.session.get_bind().dialect.name
-    insert_into = postgresql_insert if dialect == "postgresql" else sqlite_insert
-    return insert_into(OutboxMessage.__table__).on_conflict_do_nothing(index_elements=["dedupe_key"])
+#: What queue_emails gives each message it inserts; the table's defaults give the rest.
+_COLUMNS = ("recipient", "user_id", "kind", "dedupe_key", "subject", "body_text", "body_html", "headers", "expires_at")
+
+
+def _insert_unless_queued(rows: list[dict]) -> list[tuple[int, str]]:
+    """Insert the rows into the outbox, skipping any whose dedupe key is there already; the
+    (id, dedupe key) of each inserted. One statement."""
+    table = OutboxMessage.__table__
+    if db.session.get_bind().dialect.name != "postgresql":
+        statement = sqlite_insert(table).on_conflict_do_nothing(index_elements=["dedupe_key"])
+        return db.session.execute(statement.returning(table.c.id, table.c.dedupe_key), rows).all()
+    # On PostgreSQL each column goes as one array: a VALUES list of every row's parameters
+    # would cost the driver more to prepare than the database to insert.
+    now = utcnow()
+    arrays = func.unnest(*[
+        bindparam(name, [row[name] for row in rows], type_=ARRAY(table.c[name].type)) for name in _COLUMNS
+    ]).table_valued(*_COLUMNS).render_derived()
+    defaults = {"status": OutboxStatus.PENDING, "attempts": 0, "next_attempt_at": now, "created_at": now}
+    statement = postgresql_insert(table).from_select(
+        [*_COLUMNS, *defaults],
+        select(*arrays.c, *[literal(value, table.c[name].type) for name, value in defaults.items()]),
+    ).on_conflict_do_nothing(index_elements=["dedupe_key"])
+    return db.session.execute(statement.returning(table.c.id, table.c.dedupe_key)).all()
 
 
 @dataclass(frozen=True)
