@@ -130,7 +130,7 @@ def queue_emails(emails: list[Email]) -> list[str]:
     return [key for _, key in new]
 
 
-#: What queue_emails gives each message it inserts; the table's defaults give the rest.
+#: What queue_emails gives each message it inserts; the other columns take their defaults.
 _COLUMNS = ("recipient", "user_id", "kind", "dedupe_key", "subject", "body_text", "body_html", "headers", "expires_at")
 
 
