@@ -260,8 +260,44 @@ def _lock_active(enrolments: list[Enrolment]) -> list[Enrolment]:
 def sweep(batch: int = 500) -> dict[str, int]:
     """The periodic catch-up: issue any certificate that was earned but missed (a crash
     between the last criterion and the certificate, say), rendering on every core."""
-    # Only those who have read every required lesson can be complete: SQL picks them out, so
-    # the checklist is worked out for the few who may be due, not for everyone learning.
+    now = utcnow()
+    issued = 0
+    due = _may_be_complete(now)
+    for start in range(0, len(due), batch):
+        chunk = due[start:start + batch]
+        done = completions_for(chunk, now)
+        issued += len(issue_many([e for e in chunk if done[e.id].complete], actor=None))
+    return {"issued": issued}
+
+
+def _may_be_complete(now: datetime) -> list[Enrolment]:
+    """The active enrolments that may be complete, so that the checklist is worked out for the
+    few who may be due, not for everyone learning or everyone who ever learnt: SQL picks out
+    those whose cohort has held every planned session, who are marked in each since they
+    joined, and who have read every required lesson. Each is needed for completion;
+    completions_for judges the rest. Two queries: the cohorts first (those with someone still
+    active), so that only their people are examined."""
+    mark = aliased(Attendance)
+    register_taken = select(mark.id).where(mark.session_id == LiveSession.id).exists()
+    held = (
+        select(func.count(LiveSession.id))
+        .where(LiveSession.cohort_id == Cohort.id, LiveSession.cancelled_at.is_(None),
+               (LiveSession.ends_at <= now) | register_taken)
+        .scalar_subquery()
+    )
+    finished = db.session.scalars(
+        select(Cohort.id).join(CourseVersion, CourseVersion.id == Cohort.course_version_id)
+        .where(held >= CourseVersion.live_sessions, select(Enrolment.id).where(
+            Enrolment.cohort_id == Cohort.id, Enrolment.status == EnrolmentStatus.ACTIVE).exists())
+    ).all()
+    if not finished:
+        return []
+    unmarked = select(LiveSession.id).where(
+        LiveSession.cohort_id == Enrolment.cohort_id, LiveSession.cancelled_at.is_(None),
+        LiveSession.starts_at >= Enrolment.joined_at,
+        ~select(Attendance.id).where(Attendance.session_id == LiveSession.id, Attendance.enrolment_id == Enrolment.id)
+        .correlate_except(Attendance).exists(),
+    ).exists()
     required = (
         select(func.count(Lesson.id)).join(Module, Module.id == Lesson.module_id)
         .where(Module.version_id == Cohort.course_version_id, Lesson.required.is_(True))
@@ -274,14 +310,9 @@ def sweep(batch: int = 500) -> dict[str, int]:
                Lesson.required.is_(True))
         .scalar_subquery()
     )
-    active = db.session.scalars(
+    return db.session.scalars(
         select(Enrolment).join(Cohort, Cohort.id == Enrolment.cohort_id)
-        .where(Enrolment.status == EnrolmentStatus.ACTIVE, read >= required)
+        .where(Enrolment.status == EnrolmentStatus.ACTIVE, Enrolment.cohort_id.in_(finished), ~unmarked,
+               read >= required)
         .order_by(Enrolment.id)
     ).all()
-    issued = 0
-    for start in range(0, len(active), batch):
-        chunk = active[start:start + batch]
-        done = completions_for(chunk)
-        issued += len(issue_many([e for e in chunk if done[e.id].complete], actor=None))
-    return {"issued": issued}

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from flask import render_template
-from sqlalchemy import func, select, update
+from sqlalchemy import bindparam, func, insert, literal, select, update
+from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 
 from app.audit.services import record
@@ -23,6 +26,17 @@ class Attachment:
     content: bytes
 
 
+def _rendered(to: str, template: str, context: dict, user) -> tuple[str, str, str]:
+    """The subject, text and HTML of `template` ("package/name": `<package>/emails/<name>.{subject.txt,txt,html}`,
+    beside the package that sends it)."""
+    context = {"recipient_email": to, "user": user, **context}
+    package, name = template.split("/")
+    path = f"{package}/emails/{name}"
+    subject = render_template(f"{path}.subject.txt", **context).strip()
+    return (subject, render_template(f"{path}.txt", **context),
+            render_template(f"{path}.html", subject=subject, **context))
+
+
 def queue_email(
     *,
     to: str,
@@ -35,25 +49,21 @@ def queue_email(
     headers: dict[str, str] | None = None,
     expires_at: datetime | None = None,
 ) -> OutboxMessage | None:
-    """Render `template` ("package/name": `<package>/emails/<name>.{subject.txt,txt,html}`,
-    beside the package that sends it) into the outbox.
+    """Render `template` into the outbox.
 
     With a dedupe key, a second message with the same key is not queued: the unique
     constraint refuses it, so two planners racing can never both insert. Returns the new
     message, or None when it was a duplicate. A message still unsent at `expires_at` is dropped.
     """
-    context = {"recipient_email": to, "user": user, **context}
-    package, name = template.split("/")
-    path = f"{package}/emails/{name}"
-    subject = render_template(f"{path}.subject.txt", **context).strip()
+    subject, body_text, body_html = _rendered(to, template, context, user)
     message = OutboxMessage(
         recipient=to,
         user_id=user.id if user is not None else None,
         kind=kind,
         dedupe_key=dedupe_key or f"{kind}:{uuid.uuid4()}",
         subject=subject,
-        body_text=render_template(f"{path}.txt", **context),
-        body_html=render_template(f"{path}.html", subject=subject, **context),
+        body_text=body_text,
+        body_html=body_html,
         headers=headers or {},
         expires_at=expires_at,
         attachments=[
@@ -67,6 +77,82 @@ def queue_email(
     except IntegrityError:
         return None
     return message
+
+
+@dataclass(frozen=True)
+class Email:
+    """One email for queue_emails: what queue_email takes, with a dedupe key always."""
+
+    to: str
+    kind: str
+    template: str
+    context: dict
+    dedupe_key: str
+    user: object = None
+    attachments: tuple[Attachment, ...] = ()
+    headers: dict[str, str] = field(default_factory=dict)
+    expires_at: datetime | None = None
+
+
+def queued_already(dedupe_keys: list[str]) -> set[str]:
+    """Which of these dedupe keys the outbox holds already. One query."""
+    if not dedupe_keys:
+        return set()
+    return set(db.session.scalars(select(OutboxMessage.dedupe_key).where(OutboxMessage.dedupe_key.in_(dedupe_keys))))
+
+
+def queue_emails(emails: list[Email]) -> list[str]:
+    """queue_email for many at once, in two statements (three with attachments) however many
+    there are; returns the dedupe keys queued. A key already in the outbox, or twice among
+    `emails`, is queued once: the insert skips what the unique key refuses, so two planners
+    racing still never both insert."""
+    rows, unique = [], {}
+    for email in emails:
+        if email.dedupe_key in unique:
+            continue
+        unique[email.dedupe_key] = email
+        subject, body_text, body_html = _rendered(email.to, email.template, email.context, email.user)
+        rows.append({
+            "recipient": email.to, "user_id": email.user.id if email.user is not None else None,
+            "kind": email.kind, "dedupe_key": email.dedupe_key, "subject": subject, "body_text": body_text,
+            "body_html": body_html, "headers": email.headers, "expires_at": email.expires_at,
+        })
+    if not rows:
+        return []
+    new = _insert_unless_queued(rows)
+    files = [
+        {"message_id": message_id, "filename": a.filename, "content_type": a.content_type, "content": a.content}
+        for message_id, key in new
+        for a in unique[key].attachments
+    ]
+    if files:
+        db.session.execute(insert(OutboxAttachment), files)
+    return [key for _, key in new]
+
+
+#: What queue_emails gives each message it inserts; the other columns take their defaults.
+_COLUMNS = ("recipient", "user_id", "kind", "dedupe_key", "subject", "body_text", "body_html", "headers", "expires_at")
+
+
+def _insert_unless_queued(rows: list[dict]) -> list[tuple[int, str]]:
+    """Insert the rows into the outbox, skipping any whose dedupe key is there already; the
+    (id, dedupe key) of each inserted. One statement."""
+    table = OutboxMessage.__table__
+    if db.session.get_bind().dialect.name != "postgresql":
+        statement = sqlite_insert(table).on_conflict_do_nothing(index_elements=["dedupe_key"])
+        return db.session.execute(statement.returning(table.c.id, table.c.dedupe_key), rows).all()
+    # On PostgreSQL each column goes as one array: a VALUES list of every row's parameters
+    # would cost the driver more to prepare than the database to insert.
+    now = utcnow()
+    arrays = func.unnest(*[
+        bindparam(name, [row[name] for row in rows], type_=ARRAY(table.c[name].type)) for name in _COLUMNS
+    ]).table_valued(*_COLUMNS).render_derived()
+    defaults = {"status": OutboxStatus.PENDING, "attempts": 0, "next_attempt_at": now, "created_at": now}
+    statement = postgresql_insert(table).from_select(
+        [*_COLUMNS, *defaults],
+        select(*arrays.c, *[literal(value, table.c[name].type) for name, value in defaults.items()]),
+    ).on_conflict_do_nothing(index_elements=["dedupe_key"])
+    return db.session.execute(statement.returning(table.c.id, table.c.dedupe_key)).all()
 
 
 @dataclass(frozen=True)

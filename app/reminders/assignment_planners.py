@@ -6,16 +6,18 @@ a due date is planned from one moment until its `expires_at`, as each planner sa
 
 from __future__ import annotations
 
+from collections import defaultdict
 from datetime import date, datetime, time, timedelta
 from typing import Callable
 
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload, lazyload, selectinload
 
 from app.assessments.models import Submission, SubmissionStatus
 from app.assessments.services import assessments_of, due_on
 from app.auth.models import Role
 from app.cohorts.models import Cohort, Enrolment, EnrolmentStatus
-from app.courses.models import AssessmentKind
+from app.courses.models import Assessment, AssessmentKind, Module
 from app.extensions import db
 from app.reminders.kinds import PlannedReminder, reminder_kind
 from app.timeutil import format_date, to_local, to_utc
@@ -26,29 +28,46 @@ MORNING = time(9)
 HANDED_IN = (SubmissionStatus.SUBMITTED, SubmissionStatus.PASSED, SubmissionStatus.REFERRED)
 
 
+#: Every reminder about a due day falls within this many days of it, either side.
+NEAR = timedelta(days=4)
+
+
 def _outstanding(now: datetime):
-    """(enrolment, assignment, due date) for every assignment an active participant has not handed in."""
+    """(enrolment, assignment, due date) for every assignment due within NEAR of today that an
+    active participant has not handed in. The cohorts come first, so that only the people of
+    those with an assignment due near now are read, not everyone learning."""
     today = to_local(now).date()
-    enrolments = db.session.scalars(
-        select(Enrolment).join(Cohort).where(
-            Enrolment.status == EnrolmentStatus.ACTIVE, Cohort.start_on <= today, Cohort.end_on >= today - timedelta(days=7)
-        )
+    cohorts = db.session.scalars(
+        select(Cohort).where(Cohort.start_on <= today, Cohort.end_on >= today - timedelta(days=7))
+        .options(selectinload(Cohort.schedule))
     ).all()
-    if not enrolments:
+    if not cohorts:
         return []
-    assignments = [a for a in assessments_of({e.cohort.course_version_id for e in enrolments})
-                   if a.kind is AssessmentKind.ASSIGNMENT]
+    assignments = [a for a in assessments_of({c.course_version_id for c in cohorts}) if a.kind is AssessmentKind.ASSIGNMENT]
+    near = defaultdict(list)  # cohort id -> [(assignment, due date)]
+    for cohort in cohorts:
+        for assignment in assignments:
+            if assignment.module.version_id == cohort.course_version_id:
+                due = due_on(cohort, assignment)
+                if abs(due - today) <= NEAR:
+                    near[cohort.id].append((assignment, due))
+    if not near:
+        return []
+    enrolments = db.session.scalars(
+        select(Enrolment).where(Enrolment.status == EnrolmentStatus.ACTIVE, Enrolment.cohort_id.in_(list(near)))
+        .options(joinedload(Enrolment.cohort).selectinload(Cohort.facilitators))
+    ).all()
     handed_in = set(db.session.execute(
         select(Submission.user_id, Submission.assessment_id).where(
-            Submission.user_id.in_({e.user_id for e in enrolments}), Submission.status.in_(HANDED_IN)
+            Submission.user_id.in_({e.user_id for e in enrolments}),
+            Submission.assessment_id.in_({a.id for due in near.values() for a, _ in due}),
+            Submission.status.in_(HANDED_IN),
         )
-    ).all())
+    ).all()) if enrolments else set()
     for enrolment in enrolments:
-        for assignment in assignments:
-            if assignment.module.version_id != enrolment.cohort.course_version_id:
-                continue
+        for assignment, due in near[enrolment.cohort_id]:
             if (enrolment.user_id, assignment.id) not in handed_in:
-                yield enrolment, assignment, due_on(enrolment.cohort, assignment)
+                yield enrolment, assignment, due
 
 
 def _morning(day: date, days: int) -> datetime:
@@ -122,18 +141,23 @@ def missed_due_dates(now: datetime):
                digestible=True)
 def submissions_waiting(now: datetime):
     """Once, when a submission has waited 5 days for marking; it never expires while it waits."""
+    # Only the submissions of the enrolment's own course version: the same person may have
+    # a place on another version of the course, where this work is not theirs to be marked.
     waiting = db.session.execute(
         select(Submission, Enrolment)
         .join(Enrolment, Enrolment.user_id == Submission.user_id)
+        .join(Cohort, Cohort.id == Enrolment.cohort_id)
+        .join(Assessment, Assessment.id == Submission.assessment_id)
+        .join(Module, Module.id == Assessment.module_id)
         .where(
             Submission.status == SubmissionStatus.SUBMITTED,
             Submission.submitted_at <= now - timedelta(days=5),
             Enrolment.is_placed,
+            Module.version_id == Cohort.course_version_id,
         )
+        .options(lazyload(Submission.user), joinedload(Enrolment.cohort).selectinload(Cohort.facilitators))
     ).all()
     for submission, enrolment in waiting:
-        if submission.assessment.module.version_id != enrolment.cohort.course_version_id:
-            continue
         for facilitator in enrolment.cohort.facilitators:
             yield PlannedReminder(
                 user=facilitator,

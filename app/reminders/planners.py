@@ -241,6 +241,8 @@ def staff_digest(now: datetime):
     chosen = dict(db.session.execute(
         select(ReminderPreferences.user_id, ReminderPreferences.opted_out).where(ReminderPreferences.daily_digest.is_(True))
     ).all())
+    if not chosen:
+        return  # nobody takes it: no need to plan every digestible kind a second time
     items: dict[int, list] = {}
     people = {}
     for kind in KINDS.values():

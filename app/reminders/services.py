@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from datetime import datetime
+from itertools import islice
+from typing import Iterable, Iterator
 
 from flask import current_app
 from itsdangerous import BadSignature, URLSafeSerializer
@@ -10,10 +12,9 @@ from sqlalchemy import select
 
 from app.auth.models import User
 from app.extensions import db
-from app.mail.models import OutboxMessage
-from app.mail.services import queue_email
+from app.mail.services import Email, queue_emails, queued_already
 from app.reminders import assignment_planners, planners  # noqa: F401 - they register every kind
-from app.reminders.kinds import DIGEST, KINDS, ReminderKind
+from app.reminders.kinds import DIGEST, KINDS, PlannedReminder, ReminderKind
 from app.reminders.models import ReminderPreferences
 from app.urls import absolute_url
 
@@ -67,55 +68,61 @@ def unsubscribe(user, kind: ReminderKind) -> None:
     )
 
 
-def plan_reminders(now: datetime) -> dict[str, int]:
-    """Queue every reminder due at `now`; returns how many of each kind were new."""
+def plan_reminders(now: datetime, batch: int = 500) -> dict[str, int]:
+    """Queue every reminder due at `now`; returns how many of each kind were new. A few
+    statements per `batch` reminders, however many are due."""
+    choices = dict(db.session.execute(select(ReminderPreferences.user_id, ReminderPreferences.opted_out)).all())
+    digest_takers = set(db.session.scalars(
+        select(ReminderPreferences.user_id).where(ReminderPreferences.daily_digest.is_(True))
+    )) - {user_id for user_id, opted_out in choices.items() if DIGEST in (opted_out or [])}
     queued: dict[str, int] = {}
     for kind in KINDS.values():
-        planned = list(kind.planner(now))
-        if not planned:
-            continue
-        # Skip rendering what is already queued; the unique key still guards any race.
-        keys = [p.dedupe_key for p in planned]
-        existing = set(
-            db.session.scalars(select(OutboxMessage.dedupe_key).where(OutboxMessage.dedupe_key.in_(keys)))
-        )
-        opted_out = _opted_out_user_ids(kind) if kind.optional else set()
+        skipped = set()
+        if kind.optional:
+            skipped = {user_id for user_id, opted_out in choices.items() if kind.name in (opted_out or [])}
         if kind.digestible:
-            opted_out |= _digest_user_ids()  # their reminders of this kind go in the digest
-        for reminder in planned:
-            if reminder.dedupe_key in existing or reminder.user.id in opted_out:
-                continue
-            headers, context = {}, dict(reminder.context)
-            if kind.optional:
-                link = unsubscribe_link(reminder.user, kind.name)
-                headers = {
-                    "List-Unsubscribe": f"<{link}>",
-                    "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
-                }
-                context |= {"unsubscribe_link": link, "kind_label": kind.label}
-            message = queue_email(
-                to=reminder.user.email,
-                kind=kind.name,
-                template=f"reminders/{reminder.template}",
-                context=context,
-                user=reminder.user,
-                dedupe_key=reminder.dedupe_key,
-                attachments=reminder.attachments,
-                headers=headers,
-                expires_at=reminder.expires_at,
-            )
-            if message is not None:
-                queued[kind.name] = queued.get(kind.name, 0) + 1
+            skipped |= digest_takers  # their reminders of this kind go in the digest
+        wanted = (reminder for reminder in kind.planner(now) if reminder.user.id not in skipped)
+        for chunk in _batches(wanted, batch):
+            # Skip rendering what is already queued; the unique key still guards any race.
+            existing = queued_already([reminder.dedupe_key for reminder in chunk])
+            emails = _emails(kind, [reminder for reminder in chunk if reminder.dedupe_key not in existing])
+            count = len(queue_emails(emails))
+            if count:
+                queued[kind.name] = queued.get(kind.name, 0) + count
     return queued
 
 
-def _digest_user_ids() -> set[int]:
-    rows = db.session.execute(
-        select(ReminderPreferences.user_id, ReminderPreferences.opted_out).where(ReminderPreferences.daily_digest.is_(True))
-    )
-    return {user_id for user_id, opted_out in rows if DIGEST not in (opted_out or [])}
+def _batches(items: Iterable, size: int) -> Iterator[list]:
+    iterator = iter(items)
+    while chunk := list(islice(iterator, size)):
+        yield chunk
 
 
-def _opted_out_user_ids(kind: ReminderKind) -> set[int]:
-    rows = db.session.execute(select(ReminderPreferences.user_id, ReminderPreferences.opted_out))
-    return {user_id for user_id, opted_out in rows if kind.name in (opted_out or [])}
+def _emails(kind: ReminderKind, reminders: list[PlannedReminder]) -> list[Email]:
+    """The email of each reminder; an optional kind's with its unsubscribe link, one per person."""
+    links: dict[int, str] = {}
+    emails = []
+    for reminder in reminders:
+        headers, context = {}, dict(reminder.context)
+        if kind.optional:
+            if reminder.user.id not in links:
+                links[reminder.user.id] = unsubscribe_link(reminder.user, kind.name)
+            link = links[reminder.user.id]
+            headers = {
+                "List-Unsubscribe": f"<{link}>",
+                "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+            }
+            context |= {"unsubscribe_link": link, "kind_label": kind.label}
+        emails.append(Email(
+            to=reminder.user.email,
+            kind=kind.name,
+            template=f"reminders/{reminder.template}",
+            context=context,
+            user=reminder.user,
+            dedupe_key=reminder.dedupe_key,
+            attachments=reminder.attachments,
+            headers=headers,
+            expires_at=reminder.expires_at,
+        ))
+    return emails

@@ -111,6 +111,35 @@ def test_the_sweep_issues_a_certificate_earned_but_missed(admin):
     assert db.session.scalar(select(Certificate).where(Certificate.enrolment_id == enrolment.id)).state == "valid"
 
 
+
+def test_the_sweep_works_out_no_checklist_for_those_who_cannot_be_due(admin, count_queries):
+    from app.certificates.completion import sweep
+
+    running = cohort_without_assessments(admin, live_sessions=3)  # one of its three sessions held
+    finished = cohort_without_assessments(admin, live_sessions=1)
+
+    def join(count: int, on: datetime) -> list:
+        unread = []
+        for _ in range(count):
+            reader = make_user("participant")
+            enrol(running, reader, actor=admin, now=on)
+            _read_everything(reader, running)
+            unread.append(enrol(finished, make_user("participant"), actor=admin, now=on))
+        db.session.commit()
+        return unread
+
+    present = join(2, datetime(2026, 1, 1))
+    hold_sessions(running, 1, actor=admin, present=[])
+    hold_sessions(finished, 1, actor=admin, present=present)
+    with count_queries() as few:
+        assert sweep() == {"issued": 0}
+    join(16, datetime(2026, 2, 1))
+    with count_queries() as many:
+        assert sweep() == {"issued": 0}
+    # Two queries pick out who may be due and find nobody, however many are learning.
+    assert many.count == few.count <= 2
+
+
 def _certificates(enrolment) -> list[Certificate]:
     return db.session.scalars(select(Certificate).where(Certificate.enrolment_id == enrolment.id)).all()
 

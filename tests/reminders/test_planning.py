@@ -1,4 +1,4 @@
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import select
 
@@ -26,3 +26,28 @@ def test_an_unaccepted_invitation_is_nudged_once_after_three_days():
     assert nudge.recipient == waiting.email
     assert "/set-password/" in nudge.body_text
     assert "List-Unsubscribe" not in nudge.headers  # a service message: always goes
+
+
+def test_planning_ten_times_the_reminders_runs_no_more_statements(admin, count_queries):
+    from app.cohorts.services import enrol
+    from tests.factories import make_cohort, make_live_session
+
+    now = datetime(2027, 3, 1, 9)
+    cohort = make_cohort(capacity=40)
+    for _ in range(3):
+        enrol(cohort, make_user("participant"), actor=admin, now=now - timedelta(days=7))
+    session = make_live_session(cohort, starts_at=now + timedelta(hours=20))
+    db.session.commit()
+    with count_queries() as few:
+        assert plan_reminders(now) == {"session_24h": 4}  # three participants and the facilitator
+    db.session.commit()
+
+    for _ in range(27):
+        enrol(cohort, make_user("participant"), actor=admin, now=now - timedelta(days=7))
+    session.starts_at, session.ends_at = session.starts_at + timedelta(hours=1), session.ends_at + timedelta(hours=1)
+    db.session.commit()  # moved, so everyone is due a fresh reminder
+    with count_queries() as many:
+        assert plan_reminders(now) == {"session_24h": 31}
+    assert many.count <= few.count
+    assert len(outbox("session_24h")) == 35
+    assert all(len(message.attachments) == 1 for message in outbox("session_24h"))  # each its calendar file
