@@ -156,7 +156,9 @@ def submissions_waiting(now: datetime):
             Module.version_id == Cohort.course_version_id,
         )
         .options(lazyload(Submission.user), joinedload(Enrolment.cohort).selectinload(Cohort.facilitators))
-    ).all()
+        # Read a batch at a time, so a run holds one batch of work, not everything waiting.
+        .execution_options(yield_per=500)
+    )
     for submission, enrolment in waiting:
         for facilitator in enrolment.cohort.facilitators:
             yield PlannedReminder(

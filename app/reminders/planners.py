@@ -162,7 +162,8 @@ def inactive_participants(now: datetime):
         .where(Enrolment.status == EnrolmentStatus.ACTIVE, Cohort.start_on <= today, Cohort.end_on >= today,
                Enrolment.joined_at <= quiet_since,
                (User.last_seen_at.is_(None)) | (User.last_seen_at <= quiet_since), ~read_lately)
-    ).all()
+        .execution_options(yield_per=500)  # a batch at a time, as plan_reminders queues them
+    )
     for enrolment, seen, read in rows:
         last = max([moment for moment in (seen, read, enrolment.joined_at) if moment is not None])
         yield PlannedReminder(
