@@ -32,6 +32,12 @@ from app.timeutil import utcnow
 LEASE = timedelta(seconds=60)
 #: How often a sender renews the lease on what it has still to send.
 RENEW_EVERY = LEASE / 4
+#: The most sending slots a sender takes at once: as many messages as a crash may send twice.
+BATCH = 10
+#: About how long a batch of slots spans at the rate: what a stopped run may leave unused.
+BATCH_SECONDS = 1
+#: How long after its slot a message may still go; a sender further behind gives up the slot.
+LATE_SECONDS = 1
 
 
 def build_email(message: OutboxMessage) -> EmailMessage:
@@ -141,26 +147,35 @@ def _release(ids: list[int]) -> None:
         db.session.commit()
 
 
-def _next_slot(wait_up_to: float) -> bool:
-    """Take the next sending slot, shared by every sender through one locked row: one slot
-    every 60/rate seconds, so no minute ever passes the rate and none goes out in a burst.
-    Sleeps until the slot; False, taking nothing, when the slot is further off than that.
-    Commits whatever the session holds, so the last message's outcome goes with it."""
-    interval = timedelta(seconds=60 / current_app.config["MAIL_RATE_PER_MINUTE"])
-    now = utcnow()  # the real clock, even when a run is told to act as if at another time
-    slot = max(_locked_pace(now), now)
-    wait = (slot - now).total_seconds()
+def _pace(rate: int) -> tuple[int, float]:
+    """How many sending slots a sender takes at once, and the seconds between two slots.
+
+    A batch spans about BATCH_SECONDS at the rate (and holds at most BATCH), so taking slots
+    costs one locked write a batch instead of one a message. A message may go up to
+    LATE_SECONDS after its slot (the one before it was slow); so that even then no minute
+    passes the rate, the slots are spaced to fit the rate into a minute and that much more."""
+    return max(1, min(BATCH, rate * BATCH_SECONDS // 60)), (60 + LATE_SECONDS) / rate
+
+
+def _take_slots(wanted: int, wait_up_to: float, batch: int, interval: float) -> list[float]:
+    """Take up to `wanted` of the next sending slots, at most a batch, from the one locked row
+    every sender shares; returns when each falls due (on time.monotonic()). None, taking
+    nothing, when the first is further off than `wait_up_to`, and no more than fit before it
+    passes. Commits whatever the session holds, so the outcomes of the batch before go with it."""
+    now, clock = utcnow(), time.monotonic()  # the real clock, even when a run acts as if at another time
+    first = max(_locked_pace(now), now)
+    wait = (first - now).total_seconds()
     if wait > wait_up_to:
         _commit()
-        return False
+        return []
+    count = min(wanted, batch, 1 + int((wait_up_to - wait) / interval))
     db.session.execute(
-        update(MailPace).where(MailPace.id == 1).values(next_slot_at=slot + interval)
+        update(MailPace).where(MailPace.id == 1)
+        .values(next_slot_at=first + timedelta(seconds=count * interval))
         .execution_options(synchronize_session=False)
     )
     _commit()
-    if wait > 0:
-        time.sleep(wait)
-    return True
+    return [clock + wait + n * interval for n in range(count)]
 
 
 def _locked_pace(now) -> datetime:
@@ -195,11 +210,15 @@ def _commit() -> None:
 def deliver_pending(now=None, stop: threading.Event | None = None) -> dict[str, int]:
     """Send due messages within the shared rate and this run's time, over one connection.
 
-    Each message's outcome is committed before the next is begun, with its sending slot. A
-    run starts no new message once `MAIL_RUN_SECONDS` have passed, and drops the one it is
-    sending when `stop` is set (the scheduler lost its lock, or is shutting down); either way
-    it hands back what it did not send."""
+    Slots are taken a small batch at a time (`_pace`), each message sent at its own slot or
+    within LATE_SECONDS after it, and the outcomes of a batch are committed together, with
+    the next batch's slots or at the end of the run: a sender that dies mid-batch sends those
+    few messages again once their lease runs out. A run starts no new message once
+    `MAIL_RUN_SECONDS` have passed, and drops the one it is sending when `stop` is set (the
+    scheduler lost its lock, or is shutting down); either way it keeps what it sent and hands
+    back what it did not."""
     now = now or utcnow()
+    stop = stop or threading.Event()
     config = current_app.config
     started = renewed = time.monotonic()
     counts = {"sent": 0, "retry": 0, "failed": 0, "expired": _expire(now)}
@@ -208,22 +227,32 @@ def deliver_pending(now=None, stop: threading.Event | None = None) -> dict[str, 
     messages = {m.id: m for m in db.session.scalars(select(OutboxMessage).where(OutboxMessage.id.in_(claimed)))}
     session = db.session()
     session.expire_on_commit = False
+    batch, interval = _pace(config["MAIL_RATE_PER_MINUTE"])
     relay = Relay(stop)
+    slots: list[float] = []
     done = 0
     try:
-        for message_id in claimed:
+        while done < len(claimed) and not stop.is_set():
             left = config["MAIL_RUN_SECONDS"] - (time.monotonic() - started)
-            if (stop is not None and stop.is_set()) or left <= 0 or not _next_slot(left):
+            if left <= 0:
                 break
-            outcome = _attempt(messages[message_id], now, relay)
-            if stop is not None and stop.is_set() and outcome != "sent":
-                db.session.rollback()
-                break  # cut short by the stop, not the relay's doing: try again next run
+            while slots and time.monotonic() - slots[0] > LATE_SECONDS:
+                del slots[0]  # missed by a slow send: sending on it now would crowd the next minute
+            if not slots:
+                if time.monotonic() - renewed >= RENEW_EVERY.total_seconds():
+                    renewed = time.monotonic()
+                    _renew(claimed[done:], now + timedelta(seconds=renewed - started))
+                slots = _take_slots(len(claimed) - done, left, batch, interval)
+                if not slots:
+                    break
+            wait = slots.pop(0) - time.monotonic()
+            if wait > 0 and stop.wait(wait):
+                break
+            outcome = _attempt(messages[claimed[done]], now, relay, stop)
+            if outcome is None:
+                break
             counts[outcome] += 1
             done += 1
-            if time.monotonic() - renewed >= RENEW_EVERY.total_seconds():
-                renewed = time.monotonic()
-                _renew(claimed[done:], now + timedelta(seconds=renewed - started))
         _commit()
     finally:
         session.expire_on_commit = True
@@ -233,29 +262,35 @@ def deliver_pending(now=None, stop: threading.Event | None = None) -> dict[str, 
     return counts
 
 
-def _attempt(message: OutboxMessage, now, relay: Relay) -> str:
-    """Try one message once; what became of it: sent, retry, failed or expired."""
-    config = current_app.config
-    message.lease_until = None
+def _attempt(message: OutboxMessage, now, relay: Relay, stop: threading.Event) -> str | None:
+    """Try one message once; what became of it: sent, retry, failed or expired. None, the
+    message left as it was for the next run, when the stop cut the send short: not the
+    relay's doing."""
     if message.expires_at is not None and message.expires_at <= now:
-        message.status = OutboxStatus.EXPIRED
+        message.status, message.lease_until = OutboxStatus.EXPIRED, None
         return "expired"
-    message.attempts += 1
     try:
         _send(message, relay)
-    except TemporaryFailure as error:
-        message.last_error = str(error)
-        if now - message.created_at >= timedelta(hours=config["MAIL_RETRY_HOURS"]):
-            message.status = OutboxStatus.FAILED
-            return "failed"
-        message.status = OutboxStatus.PENDING
-        message.next_attempt_at = now + backoff(message.attempts)
-        return "retry"
-    except PermanentFailure as error:
-        message.last_error = str(error)
+    except (TemporaryFailure, PermanentFailure) as error:
+        if stop.is_set():
+            return None
+        failure = error
+    else:
+        failure = None
+    message.attempts += 1
+    message.lease_until = None
+    if failure is None:
+        message.status = OutboxStatus.SENT
+        message.sent_at = utcnow()
+        message.last_error = None
+        return "sent"
+    message.last_error = str(failure)
+    if isinstance(failure, PermanentFailure):
         message.status = OutboxStatus.FAILED
         return "failed"
-    message.status = OutboxStatus.SENT
-    message.sent_at = utcnow()
-    message.last_error = None
-    return "sent"
+    if now - message.created_at >= timedelta(hours=current_app.config["MAIL_RETRY_HOURS"]):
+        message.status = OutboxStatus.FAILED
+        return "failed"
+    message.status = OutboxStatus.PENDING
+    message.next_attempt_at = now + backoff(message.attempts)
+    return "retry"

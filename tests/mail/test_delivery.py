@@ -124,3 +124,13 @@ def test_the_file_backend_writes_each_message(app, tmp_path):
         app.config["MAIL_BACKEND"] = "smtp"
     (written,) = tmp_path.glob("*.eml")
     assert b"Reset your Digital Leadership Programme password" in written.read_bytes()
+
+
+def test_slots_are_spaced_so_that_a_message_sent_late_still_keeps_every_minute_within_the_rate():
+    from app.mail.delivery import BATCH, LATE_SECONDS, _pace
+
+    for rate in (1, 3, 60, 120, 300, 6000, 10_000_000):
+        batch, interval = _pace(rate)
+        assert 1 <= batch <= BATCH and (batch - 1) * interval <= 1.1  # a batch spans about a second
+        # A minute's sends have their slots in that minute and the LATE_SECONDS before it.
+        assert int((60 + LATE_SECONDS) / interval) <= rate
