@@ -117,3 +117,28 @@ def test_two_senders_share_the_rate_and_spread_it_over_the_minute(app, smtp, rel
     assert busiest <= 5, smtp.arrivals
     statuses = db.session.scalars(select(OutboxMessage.status)).all()
     assert set(statuses) == {OutboxStatus.SENT}
+
+
+def test_a_stop_mid_run_keeps_what_was_sent_and_hands_back_the_rest(app, smtp, relay_config):
+    relay_config(smtp.port, MAIL_RATE_PER_MINUTE=300, MAIL_RUN_SECONDS=30)  # a slot each 0.2 s, two a batch
+    messages = [queue() for _ in range(6)]
+    db.session.commit()
+    stop = threading.Event()
+
+    def stop_after_two():
+        while len(smtp.messages) < 2:
+            time.sleep(0.01)
+        stop.set()
+
+    watcher = threading.Thread(target=stop_after_two)
+    watcher.start()
+    counts = deliver_pending(stop=stop)
+    watcher.join(timeout=10)
+
+    db.session.expire_all()
+    sent = [m for m in messages if m.status is OutboxStatus.SENT]
+    assert counts["sent"] == len(sent) == len(smtp.messages) >= 2  # what went out is recorded as sent
+    assert len(sent) < 6  # the stop ended the run before the rest
+    rest = [m for m in messages if m.status is not OutboxStatus.SENT]
+    # Handed back untouched, for the next run or another sender at once.
+    assert all(m.status is OutboxStatus.PENDING and m.lease_until is None and m.attempts == 0 for m in rest)
