@@ -16,7 +16,8 @@ from weasyprint import HTML
 
 from app import create_app
 from app.certificates.codes import new_code
-from app.certificates.rendering import DesignFetcher, design_folder, render_html, render_pdf
+from app.certificates.designs import design_folder
+from app.certificates.rendering import DesignFetcher, render_html, render_pdf
 from config import TestingConfig
 
 CONTEXT = {

@@ -18,12 +18,13 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import segno
-from flask import current_app
 from jinja2 import Environment, FileSystemLoader, Template, select_autoescape
 from markupsafe import Markup
 from weasyprint import CSS, HTML
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+from app.certificates.designs import design_folder
 
 
 #: A tagged PDF/UA-1 file: its structure, language (the template's <html lang>) and title (its
@@ -48,13 +49,6 @@ class DesignFetcher(URLFetcher):
             raise ValueError(f"certificate designs may only use their own files: {url}")
         content_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
         return URLFetcherResponse(url, body=path.read_bytes(), headers={"Content-Type": content_type})
-
-
-def design_folder(design: str) -> Path:
-    folder = (Path(current_app.config["CERTIFICATES_DIR"]) / design).resolve()
-    if not (folder / "template.html").is_file():
-        raise LookupError(f"no certificate design called {design!r}")
-    return folder
 
 
 @dataclass(frozen=True)

@@ -19,7 +19,7 @@ from app.audit.services import record
 from app.auth.models import Role, User
 from app.certificates.codes import new_code, normalise_code
 from app.certificates.models import Certificate
-from app.certificates.rendering import design_folder, render_in_folder, render_pdf
+from app.certificates.designs import design_folder
 from app.cohorts.models import Cohort, Enrolment, EnrolmentStatus
 from app.cohorts.services import may_run
 from app.errors import DomainError
@@ -118,6 +118,15 @@ def _send(certificate: Certificate, enrolment: Enrolment, pdf: bytes) -> None:
     )
 
 
+def _rendering():
+    """app.certificates.rendering, imported when this process first renders a certificate:
+    WeasyPrint costs a process some 40 MB, and the sweep renders in worker processes of its
+    own (issue_many), so the scheduler and most web workers never hold it."""
+    from app.certificates import rendering
+
+    return rendering
+
+
 def issue_certificate(enrolment: Enrolment, *, actor: User | None = None) -> Certificate:
     """The enrolment's valid certificate, issued now if it has none. Idempotent under races."""
     existing = valid_certificate(enrolment)
@@ -126,7 +135,7 @@ def issue_certificate(enrolment: Enrolment, *, actor: User | None = None) -> Cer
     if revoked_enrolment_ids([enrolment.id]):
         raise CertificateError(f"{enrolment.user.name}'s certificate was revoked: reissue it from its page to restore it")
     context = certificate_context(enrolment, new_code())
-    return _store(enrolment, context, render_pdf(context), actor) or valid_certificate(enrolment)
+    return _store(enrolment, context, _rendering().render_pdf(context), actor) or valid_certificate(enrolment)
 
 
 def issue_many(enrolments: list[Enrolment], *, actor: User | None) -> list[Certificate]:
@@ -139,7 +148,7 @@ def issue_many(enrolments: list[Enrolment], *, actor: User | None) -> list[Certi
     folders = [design_folder("default")] * len(contexts)
     # Spawned, not forked: the web process has threads and open database connections.
     with ProcessPoolExecutor(max_workers=os.cpu_count() or 2, mp_context=get_context("spawn")) as pool:
-        pdfs = list(pool.map(render_in_folder, contexts, folders))
+        pdfs = list(pool.map(_rendering().render_in_folder, contexts, folders))
     stored = (_store(e, context, pdf, actor) for e, context, pdf in zip(todo, contexts, pdfs))
     return [certificate for certificate in stored if certificate is not None]
 
@@ -166,7 +175,7 @@ def reissue(certificate: Certificate, *, actor: User, name: str) -> Certificate:
     enrolment = certificate.enrolment
     context = certificate_context(enrolment, new_code(), name=name.strip())
     context["completed_on"] = certificate.context["completed_on"]
-    replacement = _store(enrolment, context, render_pdf(context), actor)
+    replacement = _store(enrolment, context, _rendering().render_pdf(context), actor)
     if replacement is None:  # another reissue of it committed while this one waited
         raise CertificateError("This certificate was already replaced: reissue its replacement", field="name")
     certificate.superseded_by_id = replacement.id

@@ -8,7 +8,8 @@ from hypothesis import given, strategies as st
 from pypdf import PdfReader
 
 from app.certificates.codes import ALPHABET, new_code, normalise_code
-from app.certificates.rendering import DesignFetcher, design_folder, render_pdf
+from app.certificates.designs import design_folder
+from app.certificates.rendering import DesignFetcher, render_pdf
 
 
 def context(code: str) -> dict:
