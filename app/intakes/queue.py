@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import case, func, select
+from sqlalchemy import func, select
 
 from app.audit.models import AuditEvent
 from app.councils.models import Council
 from app.extensions import db
+from app.intakes import tally
 from app.intakes.models import QUEUE_ORDER, Intake, Nomination, NominationStatus, NominationTally
 from app.params import query_id
 
@@ -80,12 +81,7 @@ def counts(filters: QueueFilter) -> dict[str, int]:
 
     Read from the tally, unless a council is asked for: then counted, among its few."""
     if filters.council:
-        statement = select(
-            Nomination.status,
-            func.count(),
-            func.count(case((Nomination.status == NominationStatus.WAITLISTED, Nomination.offered_at))),
-            func.count(Nomination.substitution_requested_at),
-        ).group_by(Nomination.status)
+        statement = select(Nomination.status, *tally.counted_columns()).group_by(Nomination.status)
         rows = db.session.execute(filters.where(statement, with_status=False)).all()
     else:
         statement = select(

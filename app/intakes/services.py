@@ -17,7 +17,8 @@ from app.councils.models import Council
 from app.courses.models import Course
 from app.errors import DomainError
 from app.extensions import db
-from app.intakes.models import HOLDS_A_PLACE, CouncilPlaces, Intake, Nomination, NominationTally
+from app.intakes import tally
+from app.intakes.models import HOLDS_A_PLACE, CouncilPlaces, Intake, Nomination
 from app.timeutil import format_date, format_datetime, to_local, utcnow
 
 
@@ -133,11 +134,7 @@ class Places:
 
 def _used_by_intake(intake_ids) -> dict[int, int]:
     """Places used on each intake, from the tally of its nominations (app.intakes.tally)."""
-    statement = (
-        select(NominationTally.intake_id, func.sum(NominationTally.nominations))
-        .where(NominationTally.intake_id.in_(intake_ids), NominationTally.status.in_(HOLDS_A_PLACE))
-        .group_by(NominationTally.intake_id)
-    )
+    statement = select(Intake.id, tally.places_used(Intake.id)).where(Intake.id.in_(intake_ids))
     return {intake_id: int(used) for intake_id, used in db.session.execute(statement).all()}
 
 
@@ -150,9 +147,7 @@ def places_for(intakes: list[Intake], council: Council) -> dict[int, Places]:
             select(
                 Intake.id,
                 select(func.count(Nomination.id)).where(holding, Nomination.council_id == council.id).scalar_subquery(),
-                select(func.coalesce(func.sum(NominationTally.nominations), 0))
-                .where(NominationTally.intake_id == Intake.id, NominationTally.status.in_(HOLDS_A_PLACE))
-                .scalar_subquery(),
+                tally.places_used(Intake.id),
                 select(CouncilPlaces.places).where(CouncilPlaces.intake_id == Intake.id,
                                                    CouncilPlaces.council_id == council.id).scalar_subquery(),
             ).where(Intake.id.in_([intake.id for intake in intakes]))

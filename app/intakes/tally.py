@@ -17,7 +17,7 @@ from sqlalchemy import case, delete, event, func, insert, inspect, select, updat
 from sqlalchemy.orm import Session
 
 from app.extensions import db
-from app.intakes.models import Intake, Nomination, NominationStatus, NominationTally
+from app.intakes.models import HOLDS_A_PLACE, Intake, Nomination, NominationStatus, NominationTally
 
 #: What the tally counts a nomination by.
 COUNTED = ("intake_id", "status", "offered_at", "substitution_requested_at")
@@ -94,13 +94,30 @@ def _count(session, _context) -> None:
                 substitutions=substitutions))
 
 
+def counted_columns() -> tuple:
+    """A group of nominations counted as the tally counts them: how many, how many with an
+    offer to confirm, how many with a substitution requested."""
+    return (
+        func.count(),
+        func.count(case((Nomination.status == NominationStatus.WAITLISTED, Nomination.offered_at))),
+        func.count(Nomination.substitution_requested_at),
+    )
+
+
+def places_used(intake_id):
+    """The places in use on an intake (an id, or a column to correlate with), from its tally."""
+    return (
+        select(func.coalesce(func.sum(NominationTally.nominations), 0))
+        .where(NominationTally.intake_id == intake_id, NominationTally.status.in_(HOLDS_A_PLACE))
+        .scalar_subquery()
+    )
+
+
 def recount() -> None:
     """Count every intake's nominations afresh, after rows were written around the ORM."""
     db.session.execute(delete(NominationTally))
     db.session.execute(insert(NominationTally).from_select(
         ["intake_id", "status", "nominations", "offered", "substitutions"],
-        select(Nomination.intake_id, Nomination.status, func.count(),
-               func.count(case((Nomination.status == NominationStatus.WAITLISTED, Nomination.offered_at))),
-               func.count(Nomination.substitution_requested_at))
+        select(Nomination.intake_id, Nomination.status, *counted_columns())
         .group_by(Nomination.intake_id, Nomination.status),
     ))
