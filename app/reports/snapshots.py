@@ -18,6 +18,7 @@ from sqlalchemy.exc import IntegrityError
 from app.audit.services import record
 from app.extensions import db
 from app.intakes.models import Intake
+from app.intakes.services import intakes_newest_first
 from app.reports import intake as intake_report
 from app.reports import overview
 from app.reports.intake import PlacesTotals
@@ -39,34 +40,37 @@ def councils_page(intake: Intake) -> str:
 # Counting: each page's figures as plain data ------------------------------------------------
 
 
-def _count_overview() -> dict:
-    intakes = overview.every_intake_report()
-    programme = overview.programme_report({r.intake.id: r.outcomes for r in intakes})
-    return {"programme": programme.as_json(), "intakes": [r.as_json() for r in intakes]}
+def _count_overview(reports: list[IntakeReport]) -> dict:
+    """The overview's figures from every intake's report, newest first."""
+    programme = overview.programme_report({r.intake.id: r.outcomes for r in reports})
+    return {"programme": programme.as_json(), "intakes": [r.as_json() for r in reports]}
 
 
-def _count_intake(intake: Intake) -> dict:
-    (report,) = overview.intake_reports([intake])
+def _count_intake(intake: Intake, report: IntakeReport, totals: PlacesTotals) -> dict:
     return {
         "report": report.as_json(),
-        "totals": intake_report.places_totals(intake).as_json(),
+        "totals": totals.as_json(),
         "cohorts": [cohort.as_json() for cohort in intake_report.cohort_figures(intake)],
     }
 
 
-def _count_councils(intake: Intake) -> dict:
+def _count_councils(intake: Intake, totals: PlacesTotals) -> dict:
     return {
-        "totals": intake_report.places_totals(intake).as_json(),
+        "totals": totals.as_json(),
         "councils": [row.as_json() for row in intake_report.council_place_rows(intake)],
     }
 
 
 def count_all(now: datetime) -> dict[str, int]:
-    """Recount every report page's figures as at `now`, in the caller's transaction."""
-    pages = {OVERVIEW: _count_overview()}
-    for intake in db.session.scalars(select(Intake)):
-        pages[intake_page(intake)] = _count_intake(intake)
-        pages[councils_page(intake)] = _count_councils(intake)
+    """Recount every report page's figures as at `now`, in the caller's transaction: each
+    intake's report and places counted once, for the overview and its own two pages."""
+    intakes = list(db.session.scalars(intakes_newest_first()))
+    reports = overview.intake_reports(intakes)
+    pages = {OVERVIEW: _count_overview(reports)}
+    for intake, report in zip(intakes, reports):
+        totals = intake_report.places_totals(intake)
+        pages[intake_page(intake)] = _count_intake(intake, report, totals)
+        pages[councils_page(intake)] = _count_councils(intake, totals)
     stored = {snapshot.page: snapshot for snapshot in db.session.scalars(select(ReportSnapshot))}
     for page, figures in pages.items():
         snapshot = stored.get(page) or ReportSnapshot(page=page)
@@ -136,7 +140,7 @@ class CouncilsFigures(Counted):
 
 def overview_figures() -> OverviewFigures:
     """The programme overview's figures as last counted."""
-    snapshot, counted_now = _snapshot(OVERVIEW, _count_overview)
+    snapshot, counted_now = _snapshot(OVERVIEW, lambda: _count_overview(overview.every_intake_report()))
     figures = snapshot.figures
     return OverviewFigures(
         snapshot.counted_at, counted_now,
@@ -146,7 +150,8 @@ def overview_figures() -> OverviewFigures:
 
 def intake_figures(intake: Intake) -> IntakeFigures:
     """An intake report's figures as last counted."""
-    snapshot, counted_now = _snapshot(intake_page(intake), lambda: _count_intake(intake))
+    snapshot, counted_now = _snapshot(intake_page(intake), lambda: _count_intake(
+        intake, *overview.intake_reports([intake]), intake_report.places_totals(intake)))
     figures = snapshot.figures
     return IntakeFigures(
         snapshot.counted_at, counted_now,
@@ -157,7 +162,8 @@ def intake_figures(intake: Intake) -> IntakeFigures:
 
 def councils_figures(intake: Intake) -> CouncilsFigures:
     """An intake's places by council as last counted."""
-    snapshot, counted_now = _snapshot(councils_page(intake), lambda: _count_councils(intake))
+    snapshot, counted_now = _snapshot(councils_page(intake),
+                                      lambda: _count_councils(intake, intake_report.places_totals(intake)))
     figures = snapshot.figures
     return CouncilsFigures(
         snapshot.counted_at, counted_now,
