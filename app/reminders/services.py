@@ -71,15 +71,16 @@ def unsubscribe(user, kind: ReminderKind) -> None:
 def plan_reminders(now: datetime, batch: int = 500) -> dict[str, int]:
     """Queue every reminder due at `now`; returns how many of each kind were new. A few
     statements per `batch` reminders, however many are due."""
-    choices = dict(db.session.execute(select(ReminderPreferences.user_id, ReminderPreferences.opted_out)).all())
-    digest_takers = set(db.session.scalars(
-        select(ReminderPreferences.user_id).where(ReminderPreferences.daily_digest.is_(True))
-    )) - {user_id for user_id, opted_out in choices.items() if DIGEST in (opted_out or [])}
+    rows = db.session.execute(
+        select(ReminderPreferences.user_id, ReminderPreferences.opted_out, ReminderPreferences.daily_digest)
+    ).all()
+    choices = {user_id: opted_out or [] for user_id, opted_out, _ in rows}
+    digest_takers = {user_id for user_id, opted_out, digest in rows if digest and DIGEST not in (opted_out or [])}
     queued: dict[str, int] = {}
     for kind in KINDS.values():
         skipped = set()
         if kind.optional:
-            skipped = {user_id for user_id, opted_out in choices.items() if kind.name in (opted_out or [])}
+            skipped = {user_id for user_id, opted_out in choices.items() if kind.name in opted_out}
         if kind.digestible:
             skipped |= digest_takers  # their reminders of this kind go in the digest
         wanted = (reminder for reminder in kind.planner(now) if reminder.user.id not in skipped)
