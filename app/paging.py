@@ -1,13 +1,15 @@
 """Pages of things db.paginate cannot page, or cannot page cheaply.
 
 Use `db.paginate` for a select of one entity, `paginate_rows` for rows, `paginate_list` for
-lists, `paginate_counted` when the total is known already and `paginate_uncounted` when
-counting would read every row (a page then links only to the previous and next)."""
+lists, `paginate_counted` when the total is known already, `paginate_uncounted` when
+counting would read every row (a page then links only to the previous and next) and
+`paginate_read` for a page whose items and total were read already."""
 
 from __future__ import annotations
 
 from typing import Callable
 
+from flask import request
 from flask_sqlalchemy.pagination import Pagination, SelectPagination
 from sqlalchemy import func, select
 
@@ -36,6 +38,16 @@ class ListPage(Pagination):
 
     def _query_count(self) -> int:
         return len(self._query_args["items"])
+
+
+class ReadPage(Pagination):
+    """A page of items the caller has read already, with the total it has counted."""
+
+    def _query_items(self) -> list:
+        return self._query_args["items"]
+
+    def _query_count(self) -> int:
+        return self._query_args["total"]
 
 
 class CountedPage(SelectPagination):
@@ -70,6 +82,15 @@ def paginate_uncounted(statement, per_page: int) -> UncountedPage:
 
 def paginate_rows(statement, per_page: int) -> RowPage:
     return RowPage(select=statement, per_page=per_page, error_out=False)
+
+
+def requested_page() -> int:
+    """The page number asked for, read as the other pages read it: 1 if missing or not a number."""
+    return max(request.args.get("page", 1, type=int), 1)
+
+
+def paginate_read(items: list, page: int, per_page: int, total: int) -> ReadPage:
+    return ReadPage(items=items, total=total, page=page, per_page=per_page, error_out=False)
 
 
 def paginate_list(items: list, per_page: int, each: Callable | None = None) -> ListPage:

@@ -11,7 +11,7 @@ from app.exports import csv_response, file_name
 from app.extensions import db
 from app.forms import ConfirmForm
 from app.intakes.models import Intake
-from app.paging import paginate_list
+from app.paging import paginate_list, paginate_read, requested_page
 from app.reports import bp, overview, snapshots
 from app.reports import intake as intake_report
 from app.timeutil import utcnow
@@ -129,10 +129,11 @@ def intake_cohorts_csv(intake_id):
 def intake_councils(intake_id):
     """Places allocated and used by each council on an intake."""
     intake = db.get_or_404(Intake, intake_id)
-    figures = snapshots.councils_figures(intake)
+    number = requested_page()
+    figures = snapshots.councils_figures(intake, number)
     if figures.counted_now:
         db.session.commit()
-    page = paginate_list(figures.councils, per_page=25, each=intake_report.CouncilPlacesRow.from_json)
+    page = paginate_read(figures.councils, number, snapshots.COUNCILS_PER_PAGE, total=figures.totals.councils)
     return render_template(
         "reports/councils.html", intake=intake, page=page, totals=figures.totals,
         counted_at=figures.counted_at, form=ConfirmForm(),

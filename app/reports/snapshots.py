@@ -21,12 +21,15 @@ from app.intakes.models import Intake
 from app.intakes.services import intakes_newest_first
 from app.reports import intake as intake_report
 from app.reports import overview
-from app.reports.intake import PlacesTotals
+from app.reports.intake import CouncilPlacesRow, PlacesTotals
 from app.reports.models import ReportSnapshot
 from app.reports.overview import IntakeReport, ProgrammeReport
 from app.timeutil import utcnow
 
 OVERVIEW = "overview"
+#: The councils page's table is stored a page at a time, so that showing one reads one page of
+#: it: at ten times the size, decoding all of an intake's 4,180 councils grew each page's p95.
+COUNCILS_PER_PAGE = 25
 
 
 def intake_page(intake: Intake) -> str:
@@ -35,6 +38,11 @@ def intake_page(intake: Intake) -> str:
 
 def councils_page(intake: Intake) -> str:
     return f"councils:{intake.id}"
+
+
+def _councils_part(intake: Intake, number: int) -> str:
+    """The snapshot of page `number` of an intake's councils table."""
+    return f"councils:{intake.id}:{number}"
 
 
 # Counting: each page's figures as plain data ------------------------------------------------
@@ -54,11 +62,13 @@ def _count_intake(intake: Intake, report: IntakeReport, totals: PlacesTotals) ->
     }
 
 
-def _count_councils(intake: Intake, totals: PlacesTotals) -> dict:
-    return {
-        "totals": totals.as_json(),
-        "councils": [row.as_json() for row in intake_report.council_place_rows(intake)],
-    }
+def _count_councils(intake: Intake, totals: PlacesTotals) -> dict[str, dict]:
+    """The councils page's snapshots: its totals, and its table a page to each."""
+    rows = [row.as_json() for row in intake_report.council_place_rows(intake)]
+    snapshots = {councils_page(intake): {"totals": totals.as_json()}}
+    for number, start in enumerate(range(0, len(rows), COUNCILS_PER_PAGE), start=1):
+        snapshots[_councils_part(intake, number)] = {"councils": rows[start : start + COUNCILS_PER_PAGE]}
+    return snapshots
 
 
 def count_all(now: datetime) -> dict[str, int]:
@@ -66,18 +76,20 @@ def count_all(now: datetime) -> dict[str, int]:
     intake's report and places counted once, for the overview and its own two pages."""
     intakes = list(db.session.scalars(intakes_newest_first()))
     reports = overview.intake_reports(intakes)
-    pages = {OVERVIEW: _count_overview(reports)}
+    snapshots = {OVERVIEW: _count_overview(reports)}
     for intake, report in zip(intakes, reports):
         totals = intake_report.places_totals(intake)
-        pages[intake_page(intake)] = _count_intake(intake, report, totals)
-        pages[councils_page(intake)] = _count_councils(intake, totals)
+        snapshots[intake_page(intake)] = _count_intake(intake, report, totals)
+        snapshots.update(_count_councils(intake, totals))
     stored = {snapshot.page: snapshot for snapshot in db.session.scalars(select(ReportSnapshot))}
-    for page, figures in pages.items():
-        snapshot = stored.get(page) or ReportSnapshot(page=page)
+    for page, figures in snapshots.items():
+        snapshot = stored.pop(page, None) or ReportSnapshot(page=page)
         snapshot.figures, snapshot.counted_at = figures, now
         db.session.add(snapshot)
+    for gone in stored.values():  # a page of councils no longer needed, or an intake deleted
+        db.session.delete(gone)
     db.session.flush()
-    return {"pages counted": len(pages)}
+    return {"pages counted": 1 + 2 * len(intakes)}
 
 
 def count_again(page: str, actor, now: datetime) -> dict[str, int]:
@@ -87,25 +99,27 @@ def count_again(page: str, actor, now: datetime) -> dict[str, int]:
     return counts
 
 
-def _snapshot(page: str, count: Callable[[], dict]) -> tuple[ReportSnapshot, bool]:
-    """The page's snapshot, and whether it was counted just now, having been missing (then the
-    caller commits to keep it)."""
-    snapshot = db.session.scalar(select(ReportSnapshot).where(ReportSnapshot.page == page))
-    if snapshot is not None:
-        return snapshot, False
-    snapshot = ReportSnapshot(page=page, figures=count(), counted_at=utcnow())
+def _snapshots(pages: list[str], count: Callable[[], dict[str, dict]]) -> tuple[dict[str, ReportSnapshot], bool]:
+    """Those of `pages` that have a snapshot, in one query, and whether they were counted just
+    now because the first was missing: `count` gives every snapshot of its page, and the caller
+    commits to keep them."""
+    query = select(ReportSnapshot).where(ReportSnapshot.page.in_(pages))
+    stored = {snapshot.page: snapshot for snapshot in db.session.scalars(query)}
+    if pages[0] in stored:
+        return stored, False
+    now = utcnow()
+    counted = [ReportSnapshot(page=page, figures=figures, counted_at=now) for page, figures in count().items()]
     try:
         with db.session.begin_nested():
-            db.session.add(snapshot)
+            db.session.add_all(counted)
     except IntegrityError:  # another request counted this page first; these figures are as good
         pass
-    return snapshot, True
+    return {snapshot.page: snapshot for snapshot in counted if snapshot.page in pages}, True
 
 
 # Reading: each page's figures as the objects its charts and tables are made from. A page's
-# long list stays as stored, and the view makes objects of only the rows it shows
-# (paginate_list's `each`): at ten times the size, making all of a list of councils took
-# longer than rendering the page.
+# list of intakes or cohorts stays as stored, and the view makes objects of only the rows it
+# shows (paginate_list's `each`); the councils page reads only the page of its table it shows.
 
 
 @dataclass(frozen=True)
@@ -133,14 +147,15 @@ class IntakeFigures(Counted):
 @dataclass(frozen=True)
 class CouncilsFigures(Counted):
     totals: PlacesTotals
-    #: Every council that could nominate to the intake or did, those using most places first,
-    #: as stored: see CouncilPlacesRow.from_json.
-    councils: list[dict]
+    #: One page of the councils that could nominate to the intake or did, those using most
+    #: places first: none for a page past the last.
+    councils: list[CouncilPlacesRow]
 
 
 def overview_figures() -> OverviewFigures:
     """The programme overview's figures as last counted."""
-    snapshot, counted_now = _snapshot(OVERVIEW, lambda: _count_overview(overview.every_intake_report()))
+    stored, counted_now = _snapshots([OVERVIEW], lambda: {OVERVIEW: _count_overview(overview.every_intake_report())})
+    snapshot = stored[OVERVIEW]
     figures = snapshot.figures
     return OverviewFigures(
         snapshot.counted_at, counted_now,
@@ -150,8 +165,10 @@ def overview_figures() -> OverviewFigures:
 
 def intake_figures(intake: Intake) -> IntakeFigures:
     """An intake report's figures as last counted."""
-    snapshot, counted_now = _snapshot(intake_page(intake), lambda: _count_intake(
-        intake, *overview.intake_reports([intake]), intake_report.places_totals(intake)))
+    page = intake_page(intake)
+    stored, counted_now = _snapshots([page], lambda: {page: _count_intake(
+        intake, *overview.intake_reports([intake]), intake_report.places_totals(intake))})
+    snapshot = stored[page]
     figures = snapshot.figures
     return IntakeFigures(
         snapshot.counted_at, counted_now,
@@ -160,12 +177,14 @@ def intake_figures(intake: Intake) -> IntakeFigures:
     )
 
 
-def councils_figures(intake: Intake) -> CouncilsFigures:
-    """An intake's places by council as last counted."""
-    snapshot, counted_now = _snapshot(councils_page(intake),
-                                      lambda: _count_councils(intake, intake_report.places_totals(intake)))
-    figures = snapshot.figures
+def councils_figures(intake: Intake, number: int) -> CouncilsFigures:
+    """Page `number` of an intake's places by council, as last counted."""
+    summary, part = councils_page(intake), _councils_part(intake, number)
+    stored, counted_now = _snapshots(
+        [summary, part], lambda: _count_councils(intake, intake_report.places_totals(intake)))
+    snapshot = stored[summary]
+    rows = stored[part].figures["councils"] if part in stored else []
     return CouncilsFigures(
-        snapshot.counted_at, counted_now,
-        totals=PlacesTotals.from_json(figures["totals"]), councils=figures["councils"],
+        snapshot.counted_at, counted_now, totals=PlacesTotals.from_json(snapshot.figures["totals"]),
+        councils=[CouncilPlacesRow.from_json(row) for row in rows],
     )

@@ -1,6 +1,6 @@
 """The report pages show figures counted ahead; CSVs, the scheduler, the CLI and a button count them."""
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import select
 
@@ -16,7 +16,7 @@ from app.reports.models import ReportSnapshot
 from app.reports.snapshots import count_all
 from app.timeutil import format_when, utcnow
 from tests.conftest import csrf_token_from
-from tests.factories import make_nomination
+from tests.factories import make_council, make_intake, make_nomination
 from tests.reports.test_overview import csv_rows, served, table
 
 
@@ -93,12 +93,34 @@ def test_times_counted_read_as_today_yesterday_or_a_date_in_uk_time(app):
     assert format_when(datetime(2027, 3, 14, 17, 30), now) == "on 14 March 2027 at 5:30pm"
 
 
+def test_places_by_council_are_kept_and_shown_a_page_of_25_at_a_time(admin_client):
+    councils = [make_council(f"Council {n:02d}") for n in range(30)]
+    intake = make_intake(name="Spring 2027")
+    url = f"/admin/reports/intakes/{intake.id}/councils"
+    first, second = (served(admin_client.get(f"{url}?page={n}")) for n in (1, 2))
+    assert [row[0] for row in table(first, "councils-table")] == [f"Council {n:02d}" for n in range(25)]
+    assert [row[0] for row in table(second, "councils-table")] == [f"Council {n:02d}" for n in range(25, 30)]
+    assert second.find("caption").get_text(strip=True) == "Places by council, page 2 of 2"
+    assert "30 councils were allocated 90 places" in second.get_text(" ", strip=True)
+    assert set(db.session.scalars(select(ReportSnapshot.page))) == {
+        f"councils:{intake.id}", f"councils:{intake.id}:1", f"councils:{intake.id}:2"}
+
+    for council in councils[20:]:  # signed too late for the intake: ten fewer councils
+        council.signed_on = intake.closes_at.date() + timedelta(days=1)
+    count_all(utcnow())
+    db.session.commit()
+    assert f"councils:{intake.id}:2" not in set(db.session.scalars(select(ReportSnapshot.page)))
+    assert len(table(served(admin_client.get(url)), "councils-table")) == 20
+    assert not served(admin_client.get(f"{url}?page=2")).find(id="councils-table")
+
+
 def test_flask_reports_count_counts_every_page(app, programme):
     result = app.test_cli_runner().invoke(args=["reports", "count"])
     assert result.exit_code == 0, result.output
     assert result.output.strip() == "5 pages counted"
     pages = set(db.session.scalars(select(ReportSnapshot.page)))
-    assert pages == {"overview"} | {f"{kind}:{intake.id}" for kind in ("intake", "councils")
+    assert pages == {"overview"} | {f"{kind}:{intake.id}{part}" for kind, part in
+                                    (("intake", ""), ("councils", ""), ("councils", ":1"))
                                     for intake in (programme.spring, programme.autumn)}
 
 
