@@ -19,7 +19,7 @@ from app.auth import sessions as _sessions  # noqa: F401  (Flask-Login's user lo
 from app.cli import register as register_cli
 from app.extensions import csrf, db, limiter, login_manager, migrate
 from app.forms import wtforms_errors
-from app.govuk import govuk_tag
+from app.govuk import Environment, govuk_tag
 from app.navigation import navigation_for
 from app.timeutil import format_date, format_datetime, format_when
 from app.urls import url_for_page
@@ -42,6 +42,7 @@ from config import CONFIGS, Config
 def create_app(config: type[Config] | str | None = None) -> Flask:
     """Build the application: configuration, extensions, templates, blueprints, errors."""
     app = Flask(__name__, instance_relative_config=False)
+    app.jinja_environment = Environment
     load_config(app, config)
     trust_proxies(app)
     init_extensions(app)
