@@ -81,11 +81,12 @@ def intakes_outcomes_csv():
 def intake_page(intake_id):
     """One intake: nominations by status, places allocated and used, and its cohorts."""
     intake = db.get_or_404(Intake, intake_id)
-    figures = snapshots.intake_figures(intake)
+    number = requested_page()
+    figures = snapshots.intake_figures(intake, number)
     if figures.counted_now:
         db.session.commit()
     report = figures.report
-    page = paginate_list(figures.cohorts, per_page=20, each=intake_report.CohortFigures.from_json)
+    page = paginate_read(figures.cohorts, number, snapshots.COHORTS_PER_PAGE, total=figures.cohort_count)
     return render_template(
         "reports/intake.html", intake=intake, report=report, page=page, totals=figures.totals,
         counted_at=figures.counted_at, form=ConfirmForm(),

@@ -1,6 +1,6 @@
 """The report pages show figures counted ahead; CSVs, the scheduler, the CLI and a button count them."""
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import select
 
@@ -16,7 +16,15 @@ from app.reports.models import ReportSnapshot
 from app.reports.snapshots import count_all
 from app.timeutil import format_when, utcnow
 from tests.conftest import csrf_token_from
-from tests.factories import make_council, make_intake, make_nomination
+from tests.factories import (
+    make_cohort,
+    make_council,
+    make_course,
+    make_course_version,
+    make_intake,
+    make_nomination,
+    make_user,
+)
 from tests.reports.test_overview import csv_rows, served, table
 
 
@@ -114,14 +122,28 @@ def test_places_by_council_are_kept_and_shown_a_page_of_25_at_a_time(admin_clien
     assert not served(admin_client.get(f"{url}?page=2")).find(id="councils-table")
 
 
+def test_an_intakes_cohorts_are_kept_and_shown_a_page_of_20_at_a_time(admin_client):
+    course = make_course()
+    make_course_version(course)
+    intake = make_intake(course=course)
+    facilitator = make_user("facilitator")
+    for n in range(23):
+        make_cohort(intake, name=f"Cohort {n:02d}", start_on=date(2027, 3, 1) + timedelta(days=n),
+                    facilitators=[facilitator])
+    url = f"/admin/reports/intakes/{intake.id}"
+    first, second = (served(admin_client.get(f"{url}?page={n}")) for n in (1, 2))
+    assert [row[0] for row in table(first, "cohorts-table")] == [f"Cohort {n:02d}" for n in range(20)]
+    assert [row[0] for row in table(second, "cohorts-table")] == [f"Cohort {n:02d}" for n in range(20, 23)]
+    assert second.find(id="cohorts-table").find("caption").get_text(strip=True) == "23 cohorts"
+
+
 def test_flask_reports_count_counts_every_page(app, programme):
     result = app.test_cli_runner().invoke(args=["reports", "count"])
     assert result.exit_code == 0, result.output
     assert result.output.strip() == "5 pages counted"
     pages = set(db.session.scalars(select(ReportSnapshot.page)))
-    assert pages == {"overview"} | {f"{kind}:{intake.id}{part}" for kind, part in
-                                    (("intake", ""), ("councils", ""), ("councils", ":1"))
-                                    for intake in (programme.spring, programme.autumn)}
+    assert pages == {"overview"} | {f"{kind}:{intake.id}{part}" for kind in ("intake", "councils")
+                                    for part in ("", ":1") for intake in (programme.spring, programme.autumn)}
 
 
 def test_the_scheduler_counts_the_reports_every_five_minutes(app, programme):
