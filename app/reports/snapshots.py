@@ -122,7 +122,8 @@ def _snapshots(pages: list[str], count: Callable[[], dict[str, dict]]) -> tuple[
     return {snapshot.page: snapshot for snapshot in counted if snapshot.page in pages}, True
 
 
-def _paged_snapshot(page: str, number: int, count: Callable[[], dict[str, dict]]):
+def _paged_snapshot(page: str, number: int,
+                    count: Callable[[], dict[str, dict]]) -> tuple[ReportSnapshot, list[dict], bool]:
     """A paged page's snapshot, the rows of page `number` of its table (none past the last) and
     whether they were counted just now: two snapshots read in one query."""
     part = _part(page, number)
