@@ -15,8 +15,6 @@ import random
 import threading
 import time
 from datetime import datetime, timedelta
-from email.message import EmailMessage
-from email.utils import make_msgid
 from pathlib import Path
 
 from flask import current_app
@@ -24,6 +22,7 @@ from sqlalchemy import or_, select, text, update
 from sqlalchemy.exc import IntegrityError
 
 from app.extensions import db
+from app.mail.mime import Outgoing, build_email
 from app.mail.models import MailPace, OutboxMessage, OutboxStatus
 from app.mail.smtp import PermanentFailure, Relay, TemporaryFailure
 from app.timeutil import utcnow
@@ -40,32 +39,14 @@ BATCH_SECONDS = 1
 LATE_SECONDS = 1
 
 
-def build_email(message: OutboxMessage) -> EmailMessage:
-    email = EmailMessage()
-    email["From"] = current_app.config["MAIL_DEFAULT_SENDER"]
-    email["To"] = message.recipient
-    email["Subject"] = message.subject
-    email["Message-ID"] = make_msgid(domain="digital-leadership.example")
-    for name, value in (message.headers or {}).items():
-        email[name] = value
-    email.set_content(message.body_text)
-    email.add_alternative(message.body_html, subtype="html")
-    for attachment in message.attachments:
-        maintype, subtype = attachment.content_type.split("/", 1)
-        email.add_attachment(
-            attachment.content, maintype=maintype, subtype=subtype, filename=attachment.filename
-        )
-    return email
-
-
-def send_to_file(email: EmailMessage, message_id: int) -> None:
+def send_to_file(email: Outgoing, message_id: int) -> None:
     folder = Path(current_app.config["MAIL_FILE_DIR"])
     folder.mkdir(parents=True, exist_ok=True)
-    (folder / f"{message_id:06d}.eml").write_bytes(bytes(email))
+    (folder / f"{message_id:06d}.eml").write_bytes(email.data)
 
 
 def _send(message: OutboxMessage, relay: Relay) -> None:
-    email = build_email(message)
+    email = build_email(message, current_app.config["MAIL_DEFAULT_SENDER"])
     if current_app.config["MAIL_BACKEND"] == "file":
         send_to_file(email, message.id)
     else:

@@ -6,10 +6,11 @@ import smtplib
 import socket
 import threading
 import time
-from email.message import EmailMessage
 from urllib.parse import urlsplit
 
 from flask import current_app
+
+from app.mail.mime import Outgoing
 
 #: How long a goodbye (QUIT) may take at the end of a run.
 QUIT_SECONDS = 2
@@ -38,7 +39,7 @@ class Relay:
         self.smtp: smtplib.SMTP | None = None
         self.watchdog = _Watchdog(self.stop)
 
-    def send(self, email: EmailMessage, deadline: float) -> None:
+    def send(self, email: Outgoing, deadline: float) -> None:
         """Send within `deadline` seconds, connecting included, or until `stop` is set. Once
         the server has said 250 to the message it is sent."""
         started, reused = time.monotonic(), self.smtp is not None
@@ -63,7 +64,7 @@ class Relay:
                 self._hang_up()
         self.watchdog.finished.set()
 
-    def _send(self, email: EmailMessage, deadline: float) -> None:
+    def _send(self, email: Outgoing, deadline: float) -> None:
         fresh = self.smtp is None
         if fresh:
             # We greet the relay as our public host name; the default asks DNS, which can take seconds.
@@ -75,7 +76,7 @@ class Relay:
         try:
             if fresh:
                 self._open()
-            self.smtp.send_message(email)
+            self.smtp.sendmail(email.sender, [email.recipient], email.data)
             return
         except smtplib.SMTPRecipientsRefused as error:
             code, reply = next(iter(error.recipients.values()))

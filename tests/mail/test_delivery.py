@@ -6,6 +6,7 @@ from app.extensions import db
 from sqlalchemy import func, select
 
 from app.mail.delivery import LEASE, backoff, deliver_pending
+from app.mail.mime import build_email
 from app.mail.models import OutboxMessage, OutboxStatus
 from app.mail.services import Attachment, queue_email
 from app.timeutil import utcnow
@@ -112,6 +113,34 @@ def test_attachments_and_headers_arrive(smtp):
     assert received["List-Unsubscribe"] == "<http://lms.test/u>"
     (part,) = list(received.iter_attachments())
     assert part.get_filename() == "note.txt" and part.get_content() == "hello"
+
+
+def test_welsh_names_long_lines_and_binary_attachments_arrive_as_written(smtp):
+    message = queue(attachments=(Attachment("tystysgrif-siân.pdf", "application/pdf", bytes(range(256)) * 40),))
+    message.subject = "Croeso i Gyngor Sir Ynys Môn – your place is confirmed"
+    message.body_text = "Annwyl Siân,\n" + "ŵ" * 2000 + "\nDiolch"
+    message.body_html = "<p>Annwyl Siân,</p>"
+    db.session.commit()
+    deliver_pending()
+    (received,) = smtp.messages
+    assert received["Subject"] == "Croeso i Gyngor Sir Ynys Môn – your place is confirmed"
+    assert received["From"].addresses[0].addr_spec == "noreply@digital-leadership.example"
+    assert smtp.text(received).splitlines() == ["Annwyl Siân,", "ŵ" * 2000, "Diolch"]
+    assert received.get_body(preferencelist=("html",)).get_content() == "<p>Annwyl Siân,</p>"
+    wire = build_email(message, "Rhaglen <noreply@digital-leadership.example>").data
+    assert b"\n" not in wire.replace(b"\r\n", b"") and b"\r" not in wire.replace(b"\r\n", b"")  # relays refuse bare ends
+    assert all(len(line) <= 78 for line in wire.split(b"\r\n"))
+    (part,) = list(received.iter_attachments())
+    assert part.get_filename() == "tystysgrif-siân.pdf" and part.get_content() == bytes(range(256)) * 40
+
+
+def test_a_line_break_in_a_subject_cannot_add_a_header(smtp):
+    message = queue()
+    message.subject = "Your place\r\nBcc: everyone@example.gov.uk"
+    db.session.commit()
+    deliver_pending()
+    (received,) = smtp.messages
+    assert received["Subject"] == "Your place Bcc: everyone@example.gov.uk" and received["Bcc"] is None
 
 
 def test_the_file_backend_writes_each_message(app, tmp_path):
