@@ -17,6 +17,7 @@ from email.header import Header
 from email.utils import encode_rfc2231, formataddr, formatdate, parseaddr
 
 from app.mail.models import OutboxMessage
+from app.mail.smtp import PermanentFailure
 
 
 @dataclass(frozen=True)
@@ -29,7 +30,11 @@ class Outgoing:
 
 
 def build_email(message: OutboxMessage, sender: str) -> Outgoing:
-    """The message as sent: text with an HTML alternative, then any attachments."""
+    """The message as sent: text with an HTML alternative, then any attachments. A
+    PermanentFailure for an address beyond ASCII, which would need a relay that speaks
+    SMTPUTF8 (RFC 6531): better failed and shown in the outbox than retried for a day."""
+    if not message.recipient.isascii():
+        raise PermanentFailure(f"{message.recipient} is not an ASCII address, and SMTPUTF8 is not used")
     body = _multipart("alternative", [_text(message.body_text, "plain"), _text(message.body_html, "html")])
     if message.attachments:
         body = _multipart("mixed", [body, *map(_attachment, message.attachments)])

@@ -6,11 +6,13 @@ import smtplib
 import socket
 import threading
 import time
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from flask import current_app
 
-from app.mail.mime import Outgoing
+if TYPE_CHECKING:
+    from app.mail.mime import Outgoing
 
 #: How long a goodbye (QUIT) may take at the end of a run.
 QUIT_SECONDS = 2

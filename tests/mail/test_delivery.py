@@ -134,6 +134,16 @@ def test_welsh_names_long_lines_and_binary_attachments_arrive_as_written(smtp):
     assert part.get_filename() == "tystysgrif-siân.pdf" and part.get_content() == bytes(range(256)) * 40
 
 
+def test_an_address_beyond_ascii_fails_at_once_and_the_rest_still_go(smtp):
+    stuck = queue()
+    stuck.recipient = "siân@ynysmon.gov.uk"
+    after = queue()
+    db.session.commit()
+    assert deliver_pending()["failed"] == 1
+    assert stuck.status == OutboxStatus.FAILED and "not an ASCII address" in stuck.last_error
+    assert after.status == OutboxStatus.SENT and [m["To"] for m in smtp.messages] == [after.recipient]
+
+
 def test_a_line_break_in_a_subject_cannot_add_a_header(smtp):
     message = queue()
     message.subject = "Your place\r\nBcc: everyone@example.gov.uk"
