@@ -153,16 +153,20 @@ def test_a_line_break_in_a_subject_cannot_add_a_header(smtp):
     assert received["Subject"] == "Your place Bcc: everyone@example.gov.uk" and received["Bcc"] is None
 
 
-def test_the_file_backend_writes_each_message(app, tmp_path):
+def test_the_file_backend_writes_each_message_with_its_links_whole(app, tmp_path):
     app.config.update(MAIL_BACKEND="file", MAIL_FILE_DIR=str(tmp_path))
+    link = "http://lms.test/reset-password/" + "Ab3=" * 40
     try:
-        queue()
+        user = make_user("participant")
+        queue_email(to=user.email, kind="password_reset", template="auth/password_reset", user=user,
+                    context={"link": link, "hours": 2})
         db.session.commit()
         deliver_pending()
     finally:
         app.config["MAIL_BACKEND"] = "smtp"
     (written,) = tmp_path.glob("*.eml")
     assert b"Reset your Digital Leadership Programme password" in written.read_bytes()
+    assert link.encode() in written.read_bytes()  # a developer can copy it from the file as it is
 
 
 def test_slots_are_spaced_so_that_a_message_sent_late_still_keeps_every_minute_within_the_rate():
