@@ -3,9 +3,9 @@
 Every email has the same shape: text with an HTML alternative, then any attachments. So it is
 written here directly (MIME, RFC 2045-2047), in a fraction of the time the email package takes
 to build and flatten the same message. Text goes as it is when it is plain ASCII, else
-quoted-printable, readable in any mail client's "show original" and safe for any line
-length; attachments go base64; a header that is
-not ASCII goes as encoded words. Boundaries start "=_", which neither encoding can produce.
+quoted-printable, readable in any mail client's "show original" and safe for any line length;
+attachments go base64; a header that is not ASCII goes as encoded words. Boundaries start
+"=_", which neither encoding can produce.
 The tests read every message back with the email package, as a mail client would.
 """
 
@@ -39,9 +39,9 @@ def build_email(message: OutboxMessage, sender: str) -> Outgoing:
     body = _multipart("alternative", [_text(message.body_text, "plain"), _text(message.body_html, "html")])
     if message.attachments:
         body = _multipart("mixed", [body, *map(_attachment, message.attachments)])
-    name, address = parseaddr(sender)
+    display_name, address = parseaddr(sender)
     headers = {
-        "From": formataddr((name, address), charset="utf-8"),
+        "From": formataddr((display_name, address), charset="utf-8"),
         "To": message.recipient,
         "Subject": message.subject,
         "Date": formatdate(usegmt=True),
