@@ -14,11 +14,11 @@ from config import TestingConfig
 from tests.factories import make_user
 
 
-def queue(key: str | None = None, **extra):
+def queue(key: str | None = None, link: str = "http://lms.test/x", **extra):
     user = extra.pop("user", None) or make_user("participant")
     return queue_email(
         to=user.email, kind="password_reset", template="auth/password_reset", user=user,
-        context={"link": "http://lms.test/x", "hours": 2}, dedupe_key=key, **extra,
+        context={"link": link, "hours": 2}, dedupe_key=key, **extra,
     )
 
 
@@ -157,9 +157,7 @@ def test_the_file_backend_writes_each_message_with_its_links_whole(app, tmp_path
     app.config.update(MAIL_BACKEND="file", MAIL_FILE_DIR=str(tmp_path))
     link = "http://lms.test/reset-password/" + "Ab3=" * 40
     try:
-        user = make_user("participant")
-        queue_email(to=user.email, kind="password_reset", template="auth/password_reset", user=user,
-                    context={"link": link, "hours": 2})
+        queue(link=link)
         db.session.commit()
         deliver_pending()
     finally:
