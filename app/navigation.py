@@ -41,7 +41,7 @@ NAV_ITEMS = [
 
 
 def navigation_for(user) -> list[dict]:
-    """govukServiceNavigation items for this user."""
+    """The service navigation's links for this user: text, href and whether it is the current one."""
     if not user.is_authenticated:
         return []
     items = []

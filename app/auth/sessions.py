@@ -18,6 +18,10 @@ from sqlalchemy.orm import joinedload
 from app.auth.models import User
 from app.extensions import db, login_manager
 
+#: How stale the cookie's time of last request may grow before it is renewed, in seconds:
+#: an idle session therefore ends within this long of SESSION_IDLE_MINUTES.
+SEEN_AT_STEP = 60
+
 
 def start_session(user: User) -> None:
     """Sign `user` in on this browser, with a fresh sign-in time."""
@@ -49,5 +53,6 @@ def load_user(session_id: str) -> User | None:
     user = db.session.get(User, int(user_id), options=[joinedload(User.grants)])
     if user is None or user.session_version != version:
         return None
-    session["seen_at"] = int(now)
+    if now - session["seen_at"] >= SEEN_AT_STEP:  # a new cookie for each request would cost every page
+        session["seen_at"] = int(now)
     return user
