@@ -180,8 +180,8 @@ def figures_for(enrolment_ids: list[int]) -> dict[int, AttendanceFigure]:
 class AttendanceMatrix:
     sessions: list[LiveSession]
     enrolments: list[Enrolment]
-    #: (enrolment id, session id) -> mark
-    marks: dict[tuple[int, int], Attendance]
+    #: (enrolment id, session id) -> the mark's status
+    marks: dict[tuple[int, int], AttendanceStatus]
     figures: dict[int, AttendanceFigure]
     threshold: int
 
@@ -190,17 +190,31 @@ class AttendanceMatrix:
             enrolment.left_at is None or enrolment.left_at > session.starts_at
         )
 
+    def cells(self, enrolment: Enrolment, now: datetime) -> list[tuple[str, bool]]:
+        """What the row says under each session, and whether it is said quietly (small type):
+        a mark aloud; not in the cohort then, to come or not marked quietly."""
+        cells = []
+        for session in self.sessions:
+            status = self.marks.get((enrolment.id, session.id))
+            if not self.expected(enrolment, session):
+                cells.append(("Not in cohort", True))
+            elif status:
+                cells.append((status.label, False))
+            else:
+                cells.append(("To come" if session.starts_at > now else "Not marked", True))
+        return cells
+
 
 def attendance_matrix(cohort: Cohort) -> AttendanceMatrix:
     """Participants × sessions with each person's percentage: five queries at any size."""
     sessions = [s for s in sessions_of(cohort) if not s.is_cancelled]
     enrolments = enrolments_of(cohort)
     marks = {
-        (mark.enrolment_id, mark.session_id): mark
-        for mark in db.session.scalars(
-            select(Attendance).join(LiveSession, LiveSession.id == Attendance.session_id).where(
-                and_(LiveSession.cohort_id == cohort.id, LiveSession.cancelled_at.is_(None))
-            )
+        (enrolment_id, session_id): status
+        for enrolment_id, session_id, status in db.session.execute(
+            select(Attendance.enrolment_id, Attendance.session_id, Attendance.status)
+            .join(LiveSession, LiveSession.id == Attendance.session_id)
+            .where(and_(LiveSession.cohort_id == cohort.id, LiveSession.cancelled_at.is_(None)))
         )
     }
     return AttendanceMatrix(

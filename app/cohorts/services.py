@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import defaultload, selectinload
+from sqlalchemy.orm import defaultload, lazyload, selectinload
 
 from app.audit.services import record
 from app.auth.models import Role, User
@@ -142,7 +142,12 @@ def has_place(user, cohort: Cohort) -> bool:
 
 
 def may_run(user, cohort: Cohort) -> bool:
-    return user.has_role(Role.ADMIN) or any(f.id == user.id for f in cohort.facilitators)
+    """Whether `user` may run this cohort: the programme team and its own facilitators. Asked
+    of the link table, so that a page checking it loads no facilitator's account."""
+    return user.has_role(Role.ADMIN) or db.session.scalar(
+        select(cohort_facilitator.c.user_id).where(
+            cohort_facilitator.c.cohort_id == cohort.id, cohort_facilitator.c.user_id == user.id)
+    ) is not None
 
 
 # Enrolment ----------------------------------------------------------------------------------
@@ -256,8 +261,9 @@ def enrolments_of(cohort: Cohort, *, include_left: bool = False) -> list[Enrolme
     statement = select(Enrolment).where(Enrolment.cohort_id == cohort.id)
     if not include_left:
         statement = statement.where(Enrolment.is_placed)
-    # Participants' roles are not needed beside their places: leave them unloaded.
-    statement = statement.options(defaultload(Enrolment.user).lazyload(User.grants))
+    # Participants' roles are not needed beside their places, and the cohort is the one in
+    # hand (found in the session, not joined again to every row): leave both unloaded.
+    statement = statement.options(defaultload(Enrolment.user).lazyload(User.grants), lazyload(Enrolment.cohort))
     return db.session.scalars(statement.join(User, User.id == Enrolment.user_id).order_by(User.name)).all()
 
 

@@ -6,7 +6,7 @@ from datetime import datetime
 from urllib.parse import urlsplit
 
 from sqlalchemy import exists, or_, select
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import joinedload, lazyload
 
 from app.audit.services import record
 from app.auth.models import User
@@ -117,8 +117,11 @@ def sessions_of_cohorts(cohorts) -> list[LiveSession]:
 
 
 def sessions_of(cohort: Cohort) -> list[LiveSession]:
+    """The cohort's sessions in time order, each pointing at the cohort in hand rather than
+    a copy joined to every row."""
     return db.session.scalars(
         select(LiveSession).where(LiveSession.cohort_id == cohort.id).order_by(LiveSession.starts_at)
+        .options(lazyload(LiveSession.cohort))
     ).all()
 
 
