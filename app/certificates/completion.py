@@ -28,6 +28,11 @@ from app.extensions import db
 from app.signals import progress_recorded
 from app.timeutil import utcnow
 
+#: Another attendance mark and another enrolment, for subqueries beside the main ones. Made
+#: once: making an alias costs more than the rest of a statement that uses it.
+OTHER_MARK = aliased(Attendance)
+EARLIER = aliased(Enrolment)
+
 
 @dataclass(frozen=True)
 class Criterion:
@@ -145,12 +150,11 @@ class HeldSessions:
 
 def _held_sessions(enrolments: list[Enrolment], now: datetime) -> dict[int, HeldSessions]:
     """HeldSessions of each enrolment. One query."""
-    mark = aliased(Attendance)
-    register_taken = select(mark.id).where(mark.session_id == LiveSession.id).correlate(LiveSession).exists()
+    register_taken = (select(OTHER_MARK.id).where(OTHER_MARK.session_id == LiveSession.id)
+                      .correlate(LiveSession).exists())
     held = (LiveSession.ends_at <= now) | register_taken
     since_joining = LiveSession.starts_at >= Enrolment.joined_at
-    earlier = aliased(Enrolment)
-    transferred_in = select(earlier.id).where(earlier.transferred_to_id == Enrolment.id).correlate(Enrolment).exists()
+    transferred_in = select(EARLIER.id).where(EARLIER.transferred_to_id == Enrolment.id).correlate(Enrolment).exists()
     rows = db.session.execute(
         select(
             Enrolment.id,
@@ -277,8 +281,7 @@ def _may_be_complete(now: datetime) -> list[Enrolment]:
     joined, and who have read every required lesson. Each is needed for completion;
     completions_for judges the rest. Two queries: the cohorts first (those with someone still
     active), so that only their people are examined."""
-    mark = aliased(Attendance)
-    register_taken = select(mark.id).where(mark.session_id == LiveSession.id).exists()
+    register_taken = select(OTHER_MARK.id).where(OTHER_MARK.session_id == LiveSession.id).exists()
     held = (
         select(func.count(LiveSession.id))
         .where(LiveSession.cohort_id == Cohort.id, LiveSession.cancelled_at.is_(None),
