@@ -11,7 +11,7 @@ from datetime import date, datetime, timedelta
 from typing import Iterable
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import contains_eager
+from sqlalchemy.orm import contains_eager, defer
 
 from app.assessments.models import QuizAttempt, Submission, SubmissionStatus
 from app.auth.models import User
@@ -90,8 +90,13 @@ def _in_order(statement):
 
 
 def assessments_of(version_ids: Iterable[int]) -> list[Assessment]:
-    """Every assessment of these versions, in module then position order, in one query."""
-    return list(db.session.scalars(_in_order(select(Assessment)).where(Module.version_id.in_(list(version_ids)))))
+    """Every assessment of these versions, in module then position order, in one query.
+    Lists and checklists name them and need no quiz's questions or assignment's brief: those
+    are read only if asked for."""
+    return list(db.session.scalars(
+        _in_order(select(Assessment)).where(Module.version_id.in_(list(version_ids)))
+        .options(defer(Assessment.questions), defer(Assessment.brief_html), defer(Assessment.criteria))
+    ))
 
 
 def enrolment_for(user: User, version_id: int) -> Enrolment | None:

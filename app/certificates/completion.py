@@ -123,11 +123,12 @@ def _assessment_criteria(enrolments: list[Enrolment], assessments, statuses) -> 
     for assessment in assessments:
         if assessment.required:
             required[assessment.module.version_id].append(assessment)
+    labels = {assessment.id: assessment.label for assessment in assessments}
     criteria = {}
     for enrolment in enrolments:
         criteria[enrolment.id] = [
-            Criterion(name=assessment.label, met=statuses[(enrolment.id, assessment.id)].passed,
-                      detail=f"{assessment.label}: {statuses[(enrolment.id, assessment.id)].detail}",
+            Criterion(name=labels[assessment.id], met=statuses[(enrolment.id, assessment.id)].passed,
+                      detail=f"{labels[assessment.id]}: {statuses[(enrolment.id, assessment.id)].detail}",
                       about=assessment)
             for assessment in required[enrolment.cohort.course_version_id]
         ]

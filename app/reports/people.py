@@ -6,9 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import Select, and_, func, or_, select
-from sqlalchemy.orm import defaultload
-
-from app.auth.models import User
+from sqlalchemy.orm import lazyload
 
 from app.certificates.completion import Completion, completions_for, lesson_tallies
 from app.certificates.models import Certificate
@@ -21,7 +19,6 @@ from app.intakes.models import Intake, Nomination
 from app.intakes.services import Places, places_for
 from app.reports.progress import certificates_for, lessons_read
 from app.urls import absolute_url
-
 
 
 def nominations_of(council: Council, intake_id: int | None = None) -> Select:
@@ -88,7 +85,7 @@ def _enrolments(nominations: list[Nomination]) -> dict[int, Enrolment]:
             )
         )
         .order_by(Enrolment.joined_at, Enrolment.id)
-        .options(defaultload(Enrolment.user).lazyload(User.grants))  # their roles are not shown
+        .options(lazyload(Enrolment.user))  # the nomination names them: their account is not shown
     ).all()
     ids = {n.id for n in nominations}
     chosen: dict[int, Enrolment] = {}
