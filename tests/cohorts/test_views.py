@@ -100,6 +100,21 @@ def test_the_matrix_highlights_people_below_the_threshold(admin, login):
     assert "Below" not in by_name[good.user.name].get_text()
 
 
+def test_each_matrix_cell_says_the_mark_or_why_there_is_none(admin, login):
+    cohort, (early,), (held, unmarked) = cohort_with(1, 2, admin)
+    cohort.capacity = 2
+    late = services.enrol(cohort, make_user("participant"), actor=admin, now=held.ends_at)
+    coming = make_live_session(cohort, starts_at=utcnow() + timedelta(days=3))
+    client = login(admin)
+    client.post(f"/sessions/{held.id}/register", data={f"status-{early.id}": "late"})
+    page = parse(client.get(f"/cohorts/{cohort.id}/attendance"))
+    columns = [th.get_text(" ", strip=True) for th in page.select("thead th")][2:]
+    assert [title.startswith(s.title) for title, s in zip(columns, (held, unmarked, coming))] == [True] * 3
+    cells = {row.th.get_text(): [td.get_text(strip=True) for td in row.select("td")][1:] for row in page.select("tbody tr")}
+    assert cells[early.user.name] == ["Late", "Not marked", "To come"]
+    assert cells[late.user.name] == ["Not in cohort", "Not marked", "To come"]
+
+
 def test_a_participant_sees_only_their_own_attendance(admin, login):
     cohort, (me, other), (session,) = cohort_with(2, 1, admin)
     login(admin).post(f"/sessions/{session.id}/register", data={
