@@ -4,14 +4,13 @@ from __future__ import annotations
 
 from flask import abort, flash, make_response, redirect, render_template, request, url_for
 from flask_login import current_user
-from sqlalchemy import select
 
 from app import access
 # A module, not names: assessments import course models, so this import runs while they load.
 from app.assessments import services as assessment_services
 from app.auth.models import STAFF, Role
 from app.courses import bp, services
-from app.courses.models import Course, CourseVersion
+from app.courses.models import CourseVersion
 from app.courses.reading import Reading
 from app.extensions import db
 from app.forms import ConfirmForm
@@ -38,8 +37,7 @@ def render_overview(reading: Reading, completed: dict | None = None, dates: dict
 
 
 def _version_read(course_slug: str) -> CourseVersion:
-    course = db.first_or_404(select(Course).where(Course.slug == course_slug))
-    version = services.course_version_for(current_user, course)
+    version = services.course_version_named(current_user, course_slug)
     if version is None:
         abort(404)
     return version

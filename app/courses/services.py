@@ -50,11 +50,23 @@ def _cohort_versions(user):
     )
 
 
+def _version_for(user, of_course) -> CourseVersion | None:
+    """The version `user` reads of the course `of_course` picks out: their cohort's pinned
+    version, or the latest imported for someone not yet in a cohort."""
+    pinned = db.session.scalar(_cohort_versions(user).where(of_course).limit(1))
+    return pinned or db.session.scalar(latest_versions().where(of_course))
+
+
 def course_version_for(user, course: Course) -> CourseVersion | None:
-    """The version of `course` that `user` reads: their cohort's pinned version, or the
-    latest imported for someone not yet in a cohort."""
-    pinned = db.session.scalar(_cohort_versions(user).where(CourseVersion.course_id == course.id).limit(1))
-    return pinned or db.session.scalar(latest_versions().where(CourseVersion.course_id == course.id))
+    """The version of `course` that `user` reads."""
+    return _version_for(user, CourseVersion.course_id == course.id)
+
+
+def course_version_named(user, course_slug: str) -> CourseVersion | None:
+    """The version that `user` reads of the course with this slug; None if there is no such
+    course. The course is found inside the version's query, which saves a page a query."""
+    course_id = select(Course.id).where(Course.slug == course_slug).scalar_subquery()
+    return _version_for(user, CourseVersion.course_id == course_id)
 
 
 def versions_for(user) -> list[CourseVersion]:
@@ -97,13 +109,23 @@ def find_version(course_slug: str, number: int) -> CourseVersion | None:
 
 
 def outline(version: CourseVersion) -> list[Module]:
-    """The version's modules in order, each with its lessons and assessments loaded."""
+    """The version's modules in order, each with its lessons and assessments loaded.
+
+    Without their content: a page shows one lesson's HTML or one assessment's questions at
+    most, and reading every one of them cost the lesson page a third of its time. What a page
+    does show loads when first used."""
     return list(
         db.session.scalars(
             select(Module)
             .where(Module.version_id == version.id)
             .order_by(Module.position)
-            .options(selectinload(Module.lessons), selectinload(Module.assessments))
+            .options(
+                selectinload(Module.lessons).defer(Lesson.html),
+                selectinload(Module.assessments)
+                .defer(Assessment.questions)
+                .defer(Assessment.brief_html)
+                .defer(Assessment.criteria),
+            )
         )
     )
 
