@@ -29,7 +29,7 @@ from app.intakes.forms import (
 from app.intakes.models import Intake, Nomination
 from app.intakes.queue import STATUS_FILTERS, QueueFilter
 from app.intakes.services import IntakeDetails, IntakeError
-from app.paging import paginate_counted
+from app.paging import paginate_read, requested_page
 from app.timeutil import utcnow
 
 
@@ -225,6 +225,10 @@ def _done_message(decision: Decision, decided: list[Nomination]) -> str:
     }[decision]
 
 
+#: Nominations on a page of the queue.
+QUEUE_PAGE = 25
+
+
 @bp.route("/admin/nominations/", methods=["GET", "POST"], endpoint="queue")
 @access.roles(Role.ADMIN)
 def queue_page():
@@ -243,7 +247,8 @@ def queue_page():
             flash(_done_message(decision, decided))
             return redirect(request.full_path)
     counts = queue.counts(filters)
-    page = paginate_counted(queue.queue(filters), per_page=25, total=queue.total(filters, counts))
+    number = requested_page()
+    page = paginate_read(queue.rows(filters, number, QUEUE_PAGE), number, QUEUE_PAGE, queue.total(filters, counts))
     return render_template(
         "intakes/queue/index.html",
         form=form,

@@ -5,7 +5,8 @@ from __future__ import annotations
 import enum
 from datetime import date, datetime
 
-from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint, func
+from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint, and_, func
+from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db, enum_type
@@ -151,13 +152,24 @@ class Nomination(db.Model):
     def is_decided(self) -> bool:
         return self.status is not NominationStatus.SUBMITTED
 
-    @property
+    # Hybrids, so that a query can select them for pages that show many nominations as rows.
+    @hybrid_property
     def substitution_pending(self) -> bool:
         return self.substitution_requested_at is not None
 
-    @property
+    @substitution_pending.inplace.expression
+    @classmethod
+    def _substitution_pending_expression(cls):
+        return cls.substitution_requested_at.is_not(None)
+
+    @hybrid_property
     def is_offered(self) -> bool:
         return self.status is NominationStatus.WAITLISTED and self.offered_at is not None
+
+    @is_offered.inplace.expression
+    @classmethod
+    def _is_offered_expression(cls):
+        return and_(cls.status == NominationStatus.WAITLISTED, cls.offered_at.is_not(None))
 
     def __repr__(self) -> str:
         return f"<Nomination {self.id} {self.email} {self.status}>"

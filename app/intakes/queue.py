@@ -55,17 +55,37 @@ class QueueFilter:
         if not with_status or self.status is None:
             return statement
         if self.status == OFFERED:
-            return statement.where(
-                Nomination.status == NominationStatus.WAITLISTED, Nomination.offered_at.is_not(None)
-            )
+            return statement.where(Nomination.is_offered)
         if self.status == SUBSTITUTION:
-            return statement.where(Nomination.substitution_requested_at.is_not(None))
+            return statement.where(Nomination.substitution_pending)
         return statement.where(Nomination.status == NominationStatus(self.status))
 
 
-def queue(filters: QueueFilter):
-    """A select of the nominations matching the filters, in the queue's order (QUEUE_ORDER)."""
-    return filters.where(select(Nomination)).order_by(*QUEUE_ORDER)
+def rows(filters: QueueFilter, page: int, per_page: int) -> list:
+    """One page of the nominations matching the filters, in the queue's order (QUEUE_ORDER),
+    as rows of what the queue shows of each: the queue's status tags read `status`,
+    `is_offered` and `substitution_pending` from a row as from a nomination.
+
+    Rows rather than nominations, since loading each nomination with its intake, the intake's
+    course and its council cost the page more than drawing it."""
+    statement = (
+        select(
+            Nomination.id,
+            Nomination.nominee_name,
+            Nomination.job_title,
+            Nomination.created_at,
+            Nomination.status,
+            Nomination.waitlist_position,
+            Nomination.is_offered.label("is_offered"),
+            Nomination.substitution_pending.label("substitution_pending"),
+            Council.name.label("council_name"),
+            Intake.name.label("intake_name"),
+        )
+        .join(Council, Council.id == Nomination.council_id)
+        .join(Intake, Intake.id == Nomination.intake_id)
+    )
+    statement = filters.where(statement).order_by(*QUEUE_ORDER).limit(per_page).offset((page - 1) * per_page)
+    return db.session.execute(statement).all()
 
 
 def total(filters: QueueFilter, counts: dict[str, int]) -> int:
