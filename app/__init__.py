@@ -136,7 +136,6 @@ GOVUK_MACROS = (
     ("input", "govukInput"),
     ("inset-text", "govukInsetText"),
     ("notification-banner", "govukNotificationBanner"),
-    ("pagination", "govukPagination"),
     ("panel", "govukPanel"),
     ("radios", "govukRadios"),
     ("summary-list", "govukSummaryList"),
