@@ -8,4 +8,8 @@ writes), since counting them grows with the programme; their CSVs count live.
 
 from flask import Blueprint
 
+from app.reports import markup
+
 bp = Blueprint("reports", __name__)
+bp.add_app_template_global(markup.chart, "chart")
+bp.add_app_template_global(markup.figures_table, "figures_table")

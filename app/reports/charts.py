@@ -1,4 +1,4 @@
-"""Bar charts drawn on the server as SVG: the geometry here, the drawing in reports/_chart.html.
+"""Bar charts drawn on the server as SVG: the geometry here, the drawing in `markup.chart`.
 
 Each chart is an image with a title and a description for assistive technology, writes its
 figures as text beside each bar, and sits next to a table of the same figures. Colours are
