@@ -167,16 +167,18 @@ def rates_chart(id: str, title: str, description: str, rows: list[tuple[str, Out
     return charts.bar_chart(
         id, title, description, (charts.COMPLETION, charts.ATTENDANCE),
         [
-            (label, [
-                (o.completion.percent or 0,
-                 "Nobody has started" if o.completion.percent is None else f"{o.completion.percent}% completed"),
-                (o.attendance.percent or 0,
-                 "No registers yet" if o.attendance.percent is None else f"{o.attendance.percent}% attendance"),
-            ])
+            (label, [_rate_bar(o.completion, "completed", "Nobody has started"),
+                     _rate_bar(o.attendance, "attendance", "No registers yet")])
             for label, o in rows
         ],
         maximum=100,
     )
+
+
+def _rate_bar(rate: Rate, what: str, none_yet: str) -> tuple[int, str]:
+    """A rate's bar and its figure: "75% completed", or what there is instead of a figure."""
+    percent = rate.percent
+    return (0, none_yet) if percent is None else (percent, f"{percent}% {what}")
 
 
 def intake_rates_chart(reports: list[IntakeReport]) -> charts.BarChart:
