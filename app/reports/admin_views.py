@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from app import access
@@ -80,12 +80,11 @@ def intakes_outcomes_csv():
 @access.roles(Role.ADMIN)
 def intake_page(intake_id):
     """One intake: nominations by status, places allocated and used, and its cohorts."""
-    intake = db.get_or_404(Intake, intake_id)
     number = requested_page()
-    figures = snapshots.intake_figures(intake, number)
+    figures = snapshots.intake_figures(intake_id, number) or abort(404)
     if figures.counted_now:
         db.session.commit()
-    report = figures.report
+    intake, report = figures.intake, figures.report
     page = paginate_read(figures.cohorts, number, snapshots.COHORTS_PER_PAGE, total=figures.cohort_count)
     return render_template(
         "reports/intake.html", intake=intake, report=report, page=page, totals=figures.totals,
@@ -103,7 +102,7 @@ def intake_page(intake_id):
 def intake_count_again(intake_id):
     """Count every report's figures again now, then show the intake's report."""
     intake = db.get_or_404(Intake, intake_id)
-    return _count_again(snapshots.intake_page(intake), "reports.intake_page", intake_id=intake.id)
+    return _count_again(snapshots.intake_page(intake.id), "reports.intake_page", intake_id=intake.id)
 
 
 @bp.get("/admin/reports/intakes/<id:intake_id>/nominations.csv")
@@ -129,11 +128,11 @@ def intake_cohorts_csv(intake_id):
 @access.roles(Role.ADMIN)
 def intake_councils(intake_id):
     """Places allocated and used by each council on an intake."""
-    intake = db.get_or_404(Intake, intake_id)
     number = requested_page()
-    figures = snapshots.councils_figures(intake, number)
+    figures = snapshots.councils_figures(intake_id, number) or abort(404)
     if figures.counted_now:
         db.session.commit()
+    intake = figures.intake
     page = paginate_read(figures.councils, number, snapshots.COUNCILS_PER_PAGE, total=figures.totals.councils)
     return render_template(
         "reports/councils.html", intake=intake, page=page, totals=figures.totals,
@@ -148,7 +147,7 @@ def intake_councils(intake_id):
 def councils_count_again(intake_id):
     """Count every report's figures again now, then show the intake's places by council."""
     intake = db.get_or_404(Intake, intake_id)
-    return _count_again(snapshots.councils_page(intake), "reports.intake_councils", intake_id=intake.id)
+    return _count_again(snapshots.councils_page(intake.id), "reports.intake_councils", intake_id=intake.id)
 
 
 @bp.get("/admin/reports/intakes/<id:intake_id>/councils.csv")

@@ -8,6 +8,8 @@ directly, escaping every value a template would. The blueprint makes them templa
 
 from __future__ import annotations
 
+from functools import cache
+
 from markupsafe import Markup, escape
 
 from app.reports.charts import BarChart, Series
@@ -16,6 +18,7 @@ from app.reports.charts import BarChart, Series
 NO_FIGURE = '<span aria-hidden="true">–</span><span class="govuk-visually-hidden">No figure yet</span>'
 
 
+@cache
 def _paint(series: Series) -> str:
     outline = f' stroke="{escape(series.stroke)}" stroke-width="2"' if series.stroke else ""
     return f' fill="{escape(series.fill)}"{outline}'
@@ -46,6 +49,9 @@ def chart(c: BarChart) -> Markup:
 
 
 def _cell(value) -> str:
+    """A figure as cell text: a count needs no escaping, and most cells are counts."""
+    if type(value) is int:
+        return str(value)
     return NO_FIGURE if value == "" or value is None else escape(value)
 
 

@@ -34,12 +34,12 @@ COHORTS_PER_PAGE = 20
 COUNCILS_PER_PAGE = 25
 
 
-def intake_page(intake: Intake) -> str:
-    return f"intake:{intake.id}"
+def intake_page(intake_id: int) -> str:
+    return f"intake:{intake_id}"
 
 
-def councils_page(intake: Intake) -> str:
-    return f"councils:{intake.id}"
+def councils_page(intake_id: int) -> str:
+    return f"councils:{intake_id}"
 
 
 def _part(page: str, number: int) -> str:
@@ -68,12 +68,12 @@ def _paged(page: str, figures: dict, rows: list[dict], per_page: int) -> dict[st
 def _count_intake(intake: Intake, report: IntakeReport, totals: PlacesTotals) -> dict[str, dict]:
     cohorts = [cohort.as_json() for cohort in intake_report.cohort_figures(intake)]
     figures = {"report": report.as_json(), "totals": totals.as_json()}
-    return _paged(intake_page(intake), figures, cohorts, COHORTS_PER_PAGE)
+    return _paged(intake_page(intake.id), figures, cohorts, COHORTS_PER_PAGE)
 
 
 def _count_councils(intake: Intake, totals: PlacesTotals) -> dict[str, dict]:
     councils = [row.as_json() for row in intake_report.council_place_rows(intake)]
-    return _paged(councils_page(intake), {"totals": totals.as_json()}, councils, COUNCILS_PER_PAGE)
+    return _paged(councils_page(intake.id), {"totals": totals.as_json()}, councils, COUNCILS_PER_PAGE)
 
 
 def count_all(now: datetime) -> dict[str, int]:
@@ -105,16 +105,22 @@ def count_again(page: str, actor, now: datetime) -> dict[str, int]:
 
 
 #: What a page reads of its snapshots: rows, not ORM objects, which cost more to load than the
-#: page takes to draw its figures; the statement is made once, as every read is the same.
-_READ = select(ReportSnapshot.page, ReportSnapshot.figures, ReportSnapshot.counted_at).where(
-    ReportSnapshot.page.in_(bindparam("pages", expanding=True)))
+#: page takes to draw its figures. The statements are made once, as every read is the same.
+_COLUMNS = (ReportSnapshot.page, ReportSnapshot.figures, ReportSnapshot.counted_at)
+_READ_OVERVIEW = select(*_COLUMNS).where(ReportSnapshot.page == OVERVIEW)
+#: An intake beside each of its pages' snapshots that is stored, or beside none: an intake's
+#: pages load the intake and its figures in one query, not one each.
+_READ_WITH_INTAKE = (
+    select(Intake, *_COLUMNS)
+    .outerjoin(ReportSnapshot, ReportSnapshot.page.in_(bindparam("pages", expanding=True)))
+    .where(Intake.id == bindparam("intake_id"))
+)
 
 
-def _snapshots(pages: list[str], count: Callable[[], dict[str, dict]]) -> tuple[dict[str, ReportSnapshot], bool]:
-    """Those of `pages` that have a snapshot, in one query, and whether they were counted just
-    now because the first was missing: `count` gives every snapshot of its page, and the caller
-    commits to keep them. Each has the page, figures and counted_at of a ReportSnapshot."""
-    stored = {snapshot.page: snapshot for snapshot in db.session.execute(_READ, {"pages": pages})}
+def _counted_if_missing(pages: list[str], stored: dict, count: Callable[[], dict[str, dict]]) -> tuple[dict, bool]:
+    """The snapshots of `pages` that are `stored` (each has a ReportSnapshot's page, figures and
+    counted_at), or when the first is missing, those of them that `count` gives, counted now;
+    and whether they were. `count` gives every snapshot of its page: the caller commits to keep them."""
     if pages[0] in stored:
         return stored, False
     now = utcnow()
@@ -127,13 +133,17 @@ def _snapshots(pages: list[str], count: Callable[[], dict[str, dict]]) -> tuple[
     return {snapshot.page: snapshot for snapshot in counted if snapshot.page in pages}, True
 
 
-def _paged_snapshot(page: str, number: int,
-                    count: Callable[[], dict[str, dict]]) -> tuple[ReportSnapshot, list[dict], bool]:
-    """A paged page's snapshot, the rows of page `number` of its table (none past the last) and
-    whether they were counted just now: two snapshots read in one query."""
+def _intake_snapshot(intake_id: int, page: str, number: int, count: Callable[[Intake], dict[str, dict]]):
+    """An intake, its page's snapshot, the rows of page `number` of its table (none past the
+    last) and whether they were counted just now, all in one query; None without the intake."""
     part = _part(page, number)
-    stored, counted_now = _snapshots([page, part], count)
-    return stored[page], stored[part].figures["rows"] if part in stored else [], counted_now
+    rows = db.session.execute(_READ_WITH_INTAKE, {"pages": [page, part], "intake_id": intake_id}).all()
+    if not rows:
+        return None
+    intake = rows[0][0]
+    stored = {row.page: row for row in rows if row.page is not None}
+    stored, counted_now = _counted_if_missing([page, part], stored, lambda: count(intake))
+    return intake, stored[page], stored[part].figures["rows"] if part in stored else [], counted_now
 
 
 # Reading: each page's figures as the objects its charts and tables are made from. The
@@ -157,6 +167,7 @@ class OverviewFigures(Counted):
 
 @dataclass(frozen=True)
 class IntakeFigures(Counted):
+    intake: Intake
     report: IntakeReport
     totals: PlacesTotals
     #: One page of the intake's cohorts, in the order they start: none for a page past the last.
@@ -167,6 +178,7 @@ class IntakeFigures(Counted):
 
 @dataclass(frozen=True)
 class CouncilsFigures(Counted):
+    intake: Intake
     totals: PlacesTotals
     #: One page of the councils that could nominate to the intake or did, those using most
     #: places first: none for a page past the last.
@@ -175,7 +187,9 @@ class CouncilsFigures(Counted):
 
 def overview_figures() -> OverviewFigures:
     """The programme overview's figures as last counted."""
-    stored, counted_now = _snapshots([OVERVIEW], lambda: {OVERVIEW: _count_overview(overview.every_intake_report())})
+    stored, counted_now = _counted_if_missing(
+        [OVERVIEW], {row.page: row for row in db.session.execute(_READ_OVERVIEW)},
+        lambda: {OVERVIEW: _count_overview(overview.every_intake_report())})
     snapshot = stored[OVERVIEW]
     figures = snapshot.figures
     return OverviewFigures(
@@ -184,23 +198,31 @@ def overview_figures() -> OverviewFigures:
     )
 
 
-def intake_figures(intake: Intake, number: int) -> IntakeFigures:
-    """An intake report's figures, with page `number` of its cohorts, as last counted."""
-    snapshot, rows, counted_now = _paged_snapshot(intake_page(intake), number, lambda: _count_intake(
+def intake_figures(intake_id: int, number: int) -> IntakeFigures | None:
+    """An intake report's figures, with page `number` of its cohorts, as last counted; None if
+    there is no such intake."""
+    found = _intake_snapshot(intake_id, intake_page(intake_id), number, lambda intake: _count_intake(
         intake, *overview.intake_reports([intake]), intake_report.places_totals(intake)))
+    if found is None:
+        return None
+    intake, snapshot, rows, counted_now = found
     figures = snapshot.figures
     return IntakeFigures(
-        snapshot.counted_at, counted_now,
+        snapshot.counted_at, counted_now, intake=intake,
         report=IntakeReport.from_json(figures["report"]), totals=PlacesTotals.from_json(figures["totals"]),
         cohorts=[CohortFigures.from_json(row) for row in rows], cohort_count=figures["rows"],
     )
 
 
-def councils_figures(intake: Intake, number: int) -> CouncilsFigures:
-    """Page `number` of an intake's places by council, as last counted."""
-    snapshot, rows, counted_now = _paged_snapshot(
-        councils_page(intake), number, lambda: _count_councils(intake, intake_report.places_totals(intake)))
+def councils_figures(intake_id: int, number: int) -> CouncilsFigures | None:
+    """Page `number` of an intake's places by council, as last counted; None if there is no
+    such intake."""
+    found = _intake_snapshot(intake_id, councils_page(intake_id), number,
+                             lambda intake: _count_councils(intake, intake_report.places_totals(intake)))
+    if found is None:
+        return None
+    intake, snapshot, rows, counted_now = found
     return CouncilsFigures(
-        snapshot.counted_at, counted_now, totals=PlacesTotals.from_json(snapshot.figures["totals"]),
+        snapshot.counted_at, counted_now, intake=intake, totals=PlacesTotals.from_json(snapshot.figures["totals"]),
         councils=[CouncilPlacesRow.from_json(row) for row in rows],
     )
