@@ -47,12 +47,7 @@ def _version_read(course_slug: str) -> CourseVersion:
 @access.roles(Role.PARTICIPANT)
 def learning():
     """The courses a participant is reading, with their progress in each."""
-    versions = services.versions_for(current_user)
-    return render_template(
-        "courses/learning.html",
-        versions=versions,
-        progress=services.progress_by_version(current_user, versions),
-    )
+    return render_template("courses/learning.html", reading=services.reading_list(current_user))
 
 
 @bp.get("/learning/<course_slug>")

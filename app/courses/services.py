@@ -71,8 +71,24 @@ def course_version_named(user, course_slug: str) -> CourseVersion | None:
 
 def versions_for(user) -> list[CourseVersion]:
     """The version of each course that `user` reads: their cohorts' versions, else the latest."""
-    pinned = list(db.session.scalars(_cohort_versions(user)))
-    return pinned or list(db.session.scalars(latest_versions()))
+    return [version for version, _ in reading_list(user)]
+
+
+def reading_list(user) -> list[tuple[CourseVersion, Progress]]:
+    """The version of each course that `user` reads, as `versions_for`, each with their progress
+    through it: its lessons and those they completed are counted beside it, in the same query."""
+    lessons = (
+        select(func.count(Lesson.id)).join(Module, Module.id == Lesson.module_id)
+        .where(Module.version_id == CourseVersion.id).scalar_subquery()
+    )
+    completed = (
+        select(func.count(LessonProgress.id))
+        .join(Lesson, Lesson.id == LessonProgress.lesson_id).join(Module, Module.id == Lesson.module_id)
+        .where(Module.version_id == CourseVersion.id, LessonProgress.user_id == user.id).scalar_subquery()
+    )
+    rows = (db.session.execute(_cohort_versions(user).add_columns(completed, lessons)).all()
+            or db.session.execute(latest_versions().add_columns(completed, lessons)).all())
+    return [(version, Progress(done, total)) for version, done, total in rows]
 
 
 @dataclass(frozen=True)
@@ -261,20 +277,3 @@ def lesson_counts(version_ids=None) -> dict[int, int]:
     if version_ids is not None:
         statement = statement.where(Module.version_id.in_(list(version_ids)))
     return dict(db.session.execute(statement.group_by(Module.version_id)).all())
-
-
-def progress_by_version(user, versions: list[CourseVersion]) -> dict[int, Progress]:
-    """`user`'s progress through each version, by version id, in one query however many: each
-    lesson is counted beside the reader's completion of it, of which there is one at most."""
-    ids = [version.id for version in versions]
-    counted = {
-        version_id: Progress(completed, total)
-        for version_id, total, completed in db.session.execute(
-            select(Module.version_id, func.count(Lesson.id), func.count(LessonProgress.id))
-            .join(Lesson, Lesson.module_id == Module.id)
-            .outerjoin(LessonProgress, (LessonProgress.lesson_id == Lesson.id) & (LessonProgress.user_id == user.id))
-            .where(Module.version_id.in_(ids))
-            .group_by(Module.version_id)
-        )
-    }
-    return {id_: counted.get(id_, Progress(0, 0)) for id_ in ids}

@@ -58,7 +58,7 @@ def test_progress_counts_lessons_completed_per_module_and_for_the_course():
     assert progress.modules[second.id].text == "1 of 3 lessons completed"
     assert (progress.course.completed, progress.course.total, progress.course.percent) == (3, 6, 50)
     assert not progress.course.finished
-    assert services.progress_by_version(participant, [version])[version.id] == progress.course
+    assert services.reading_list(participant) == [(version, progress.course)]
 
 
 def test_progress_in_one_version_does_not_count_in_another():
@@ -68,7 +68,7 @@ def test_progress_in_one_version_does_not_count_in_another():
     services.complete_lesson(participant, old.modules[0].lessons[0])
     db.session.commit()
     assert services.completions(participant, new) == {}
-    assert services.progress_by_version(participant, [old, new])[new.id].completed == 0
+    assert [(version, progress.completed) for version, progress in services.reading_list(participant)] == [(new, 0)]
 
 
 def test_a_course_of_one_lesson_reads_in_the_singular_and_finishes():
