@@ -9,6 +9,7 @@ each has at least 3:1 contrast with the white background (WCAG 1.4.11).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import NamedTuple
 
 WIDTH = 640
 #: Bars end at most here; the rest of the width holds the figure written after each bar.
@@ -39,8 +40,11 @@ COMPLETION = Series("Completion rate", fill="#00703c")
 ATTENDANCE = Series("Attendance rate", fill="#1d70b8")
 
 
-@dataclass(frozen=True)
-class Bar:
+# A chart's bars, their groups and its legend are named tuples, not frozen dataclasses: a chart
+# of a page of cohorts makes a hundred of them, and a tuple is quicker to make.
+
+
+class Bar(NamedTuple):
     series: Series
     x: float
     y: float
@@ -52,15 +56,13 @@ class Bar:
     text_y: float
 
 
-@dataclass(frozen=True)
-class Group:
+class Group(NamedTuple):
     label: str
     label_y: float
     bars: tuple[Bar, ...]
 
 
-@dataclass(frozen=True)
-class LegendKey:
+class LegendKey(NamedTuple):
     series: Series
     x: float
     text_x: float
