@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import cache
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, bindparam, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
@@ -36,14 +37,15 @@ def latest_versions():
     )
 
 
-def _cohort_versions(user):
-    """A select of the versions pinned by the cohorts this person is (or was) taking."""
+def _cohort_versions(user_id):
+    """A select of the versions pinned by the cohorts this person is (or was) taking: `user_id`
+    is their id, or a bind parameter for it."""
     return (
         select(CourseVersion)
         .join(Cohort, Cohort.course_version_id == CourseVersion.id)
         .join(Enrolment, Enrolment.cohort_id == Cohort.id)
         .where(
-            Enrolment.user_id == user.id,
+            Enrolment.user_id == user_id,
             Enrolment.is_placed,
         )
         .order_by(CourseVersion.title)
@@ -53,7 +55,7 @@ def _cohort_versions(user):
 def _version_for(user, of_course) -> CourseVersion | None:
     """The version `user` reads of the course `of_course` picks out: their cohort's pinned
     version, or the latest imported for someone not yet in a cohort."""
-    pinned = db.session.scalar(_cohort_versions(user).where(of_course).limit(1))
+    pinned = db.session.scalar(_cohort_versions(user.id).where(of_course).limit(1))
     return pinned or db.session.scalar(latest_versions().where(of_course))
 
 
@@ -77,18 +79,29 @@ def versions_for(user) -> list[CourseVersion]:
 def reading_list(user) -> list[tuple[CourseVersion, Progress]]:
     """The version of each course that `user` reads, as `versions_for`, each with their progress
     through it: its lessons and those they completed are counted beside it, in the same query."""
+    pinned, latest = _reading_selects()
+    rows = (db.session.execute(pinned, {"user_id": user.id}).all()
+            or db.session.execute(latest, {"user_id": user.id}).all())
+    return [(version, Progress(done, total)) for version, done, total in rows]
+
+
+@cache
+def _reading_selects() -> tuple[Select, Select]:
+    """The reading list's selects, of a cohort's versions and of the latest, each version with its
+    reader's completions and its lessons; the reader is the bind parameter `user_id`. They are
+    made once: making them took half as long as running them."""
+    user_id = bindparam("user_id")
+    completed = (
+        select(func.count(LessonProgress.id))
+        .join(Lesson, Lesson.id == LessonProgress.lesson_id).join(Module, Module.id == Lesson.module_id)
+        .where(Module.version_id == CourseVersion.id, LessonProgress.user_id == user_id).scalar_subquery()
+    )
     lessons = (
         select(func.count(Lesson.id)).join(Module, Module.id == Lesson.module_id)
         .where(Module.version_id == CourseVersion.id).scalar_subquery()
     )
-    completed = (
-        select(func.count(LessonProgress.id))
-        .join(Lesson, Lesson.id == LessonProgress.lesson_id).join(Module, Module.id == Lesson.module_id)
-        .where(Module.version_id == CourseVersion.id, LessonProgress.user_id == user.id).scalar_subquery()
-    )
-    rows = (db.session.execute(_cohort_versions(user).add_columns(completed, lessons)).all()
-            or db.session.execute(latest_versions().add_columns(completed, lessons)).all())
-    return [(version, Progress(done, total)) for version, done, total in rows]
+    return (_cohort_versions(user_id).add_columns(completed, lessons),
+            latest_versions().add_columns(completed, lessons))
 
 
 @dataclass(frozen=True)
