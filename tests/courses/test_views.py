@@ -199,9 +199,11 @@ def test_a_lesson_page_makes_a_bounded_number_of_queries(login, count_queries):
     client = login(make_user("participant"))
     make_course_version(make_course(slug="large"), modules=8, lessons=4)
     client.get("/learning/large")
+    # From an empty identity map, as a request starts: the sign-in's account is read too.
+    db.session.expunge_all()
     with count_queries() as counter:
         assert client.get("/learning/large/08-module-8/04-lesson-8-4").status_code == 200
-    assert counter.count <= 8
+    assert counter.count <= 9
 
 
 def test_a_course_image_is_served_with_safe_headers(login, imported):
