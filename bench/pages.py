@@ -4,6 +4,12 @@ For each database (made by bench.generate) it starts gunicorn with two workers, 
 the demo admin, facilitator, council lead and participant, and requests each key page from
 four threads for a few seconds. It prints each page's throughput as a share of /healthz's,
 its p95, each worker's memory, and with two databases how much each p95 grew.
+
+The seconds are split into rounds, and in each round /healthz is asked just before the page:
+a page's share is the median of its rounds' shares, so that a busy spell on a shared machine
+(which can halve /healthz's own rate from one minute to the next) falls on both sides of one
+round rather than on one page. With two databases both servers run at once and take turns,
+round by round, so that a page's p95 at 1x and at 10x are measured in the same minute.
 """
 
 from __future__ import annotations
@@ -15,11 +21,13 @@ import re
 import secrets
 import signal
 import socket
+import statistics
 import subprocess
 import sys
 import threading
 import time
 import urllib.parse
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from sqlalchemy import create_engine, text
@@ -128,56 +136,94 @@ def rss_mb(pid: int) -> float:
     return 0.0
 
 
-def measure(database_url: str, seconds: float) -> tuple[dict[str, tuple[float, float]], list[float]]:
-    """Start gunicorn on the database; each page's (requests per second, p95) and worker RSS."""
+@dataclass
+class Server:
+    """gunicorn serving one database, with the key pages' paths there and who is signed in."""
+
+    database_url: str
+    port: int
+    process: subprocess.Popen
+    pages: list[tuple[str, str | None, str]] = field(default_factory=list)
+    cookies: dict[str, str] = field(default_factory=dict)
+
+    def workers_rss(self) -> list[float]:
+        children = subprocess.run(["pgrep", "-P", str(self.process.pid)], capture_output=True, text=True).stdout
+        return [rss_mb(int(pid)) for pid in children.split()]
+
+
+def start(database_url: str) -> Server:
+    """gunicorn on the database (two workers, production settings), answering, with everyone signed in."""
     port = free_port()
     env = dict(os.environ, DATABASE_URL=database_url, FLASK_CONFIG="production", SECRET_KEY=secrets.token_urlsafe(48),
                RATELIMIT_STORAGE_URI="memory://", RATELIMIT_ENABLED="0", MAIL_BACKEND="file")
-    server = subprocess.Popen(
+    process = subprocess.Popen(
         [str(ROOT / ".venv/bin/gunicorn"), "--workers", "2", "--bind", f"127.0.0.1:{port}", "app:create_app()"],
         cwd=ROOT, env=env, start_new_session=True)
-    try:
-        for _ in range(300):
-            try:
-                if request(port, "GET", "/healthz")[0].status == 200:
-                    break
-            except OSError:
-                time.sleep(0.2)
-        else:
-            sys.exit("gunicorn did not answer /healthz within a minute: see its errors above")
-        cookies = {who: sign_in(port, email) for who, email in LOGINS.items()}
-        results = {}
-        for name, who, path in key_pages(database_url):
-            hammer(port, path, cookies.get(who, ""), 0.5)  # warm each worker
-            rate, latencies = hammer(port, path, cookies.get(who, ""), seconds)
-            results[name] = (rate, p95(latencies))
-            print(f"  {name:18} {rate:7.1f}/s  p95 {1000 * results[name][1]:7.1f} ms", file=sys.stderr)
-        children = subprocess.run(["pgrep", "-P", str(server.pid)], capture_output=True, text=True).stdout.split()
-        return results, [rss_mb(int(pid)) for pid in children]
-    finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        server.wait()
+    server = Server(database_url, port, process)
+    for _ in range(300):
+        try:
+            if request(port, "GET", "/healthz")[0].status == 200:
+                break
+        except OSError:
+            time.sleep(0.2)
+    else:
+        stop(server)
+        sys.exit("gunicorn did not answer /healthz within a minute: see its errors above")
+    server.pages = key_pages(database_url)
+    server.cookies = {who: sign_in(port, email) for who, email in LOGINS.items()}
+    return server
+
+
+def stop(server: Server) -> None:
+    os.killpg(server.process.pid, signal.SIGTERM)
+    server.process.wait()
+
+
+def measure(servers: list[Server], seconds: float, rounds: int) -> list[dict[str, tuple[float, float]]]:
+    """Each page's (share of /healthz, p95) on each server. The servers take turns, round by
+    round, so that the 1x and 10x figures of a page are measured in the same minute."""
+    results: list[dict[str, tuple[float, float]]] = [{} for _ in servers]
+    for index, name in enumerate(page[0] for page in servers[0].pages):
+        shares: list[list[float]] = [[] for _ in servers]
+        latencies: list[list[float]] = [[] for _ in servers]
+        for server in servers:
+            _, who, path = server.pages[index]
+            hammer(server.port, path, server.cookies.get(who, ""), 0.5)  # warm each worker
+        for _ in range(rounds):
+            for server, its_shares, its_latencies in zip(servers, shares, latencies):
+                _, who, path = server.pages[index]
+                baseline, _ = hammer(server.port, "/healthz", "", seconds / rounds)
+                rate, some = hammer(server.port, path, server.cookies.get(who, ""), seconds / rounds)
+                its_shares.append(rate / baseline)
+                its_latencies += some
+        for figures, its_shares, its_latencies in zip(results, shares, latencies):
+            figures[name] = (statistics.median(its_shares), p95(its_latencies))
+        print(f"  {name:18} shares " + " | ".join(" ".join(f"{x:.2f}" for x in its) for its in shares), file=sys.stderr)
+    return results
 
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("databases", nargs="+", help="the 1x database URL, then optionally the 10x one")
-    parser.add_argument("--seconds", type=float, default=4.0, help="how long each page is requested")
+    parser.add_argument("--seconds", type=float, default=6.0, help="how long each page is requested on each database")
+    parser.add_argument("--rounds", type=int, default=3, help="rounds of /healthz then the page")
     args = parser.parse_args(argv)
-    runs = []
-    for url in args.databases:
-        print(f"{url}:", file=sys.stderr)
-        runs.append(measure(url, args.seconds))
+    servers = []
+    try:
+        for url in args.databases:
+            servers.append(start(url))
+        runs = measure(servers, args.seconds, args.rounds)
+        memory = [server.workers_rss() for server in servers]
+    finally:
+        for server in servers:
+            stop(server)
     header = "page                ratio  p95 ms" + ("   | 10x ratio  p95 ms  p95 growth" if len(runs) > 1 else "")
     print(header)
-    for name in runs[0][0]:
-        cells = []
-        for results, _ in runs:
-            rate, tail = results[name]
-            cells.append(f"{rate / results['healthz'][0]:5.2f}  {1000 * tail:6.1f}")
-        growth = f"  {runs[1][0][name][1] / runs[0][0][name][1]:5.2f}x" if len(runs) > 1 else ""
+    for name in runs[0]:
+        cells = [f"{share:5.2f}  {1000 * tail:6.1f}" for share, tail in (results[name] for results in runs)]
+        growth = f"  {runs[1][name][1] / runs[0][name][1]:5.2f}x" if len(runs) > 1 else ""
         print(f"{name:18} " + "   |     ".join(cells) + growth)
-    for url, (_, workers) in zip(args.databases, runs):
+    for url, workers in zip(args.databases, memory):
         print(f"worker RSS on {url.rsplit('/', 1)[-1]}: " + ", ".join(f"{mb:.0f} MB" for mb in workers))
 
 
