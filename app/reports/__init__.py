@@ -13,4 +13,3 @@ from app.reports import markup
 bp = Blueprint("reports", __name__)
 bp.add_app_template_global(markup.chart, "chart")
 bp.add_app_template_global(markup.figures_table, "figures_table")
-bp.add_app_template_global(markup.links_to, "links_to")

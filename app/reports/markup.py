@@ -3,15 +3,13 @@
 A chart has a few elements per bar and a table a cell per figure. Drawn by Jinja macros, each
 of those was an attribute lookup, a test and an escape through the template runtime: the two
 were most of the time of the programme team's report pages. These write the same markup
-directly, escaping every value a template would. The blueprint makes them template globals,
-with `links_to` for the links that head a table's rows.
+directly, escaping every value a template would. The blueprint makes them template globals.
 """
 
 from __future__ import annotations
 
 from functools import cache
 
-from flask import url_for
 from markupsafe import Markup, escape
 
 from app.reports.charts import BarChart, Series
@@ -84,14 +82,3 @@ def figures_table(id: str, caption: str, header: list[str], rows: list[list], li
         parts.append("</tr>")
     parts.append("</tbody>\n</table>\n</div>")
     return Markup("\n".join(parts))
-
-
-#: An id no row has, in the one URL `links_to` builds, to find where each row's id goes.
-_SAMPLE_ID = 9_999_999_999
-
-
-def links_to(endpoint: str, key: str, ids) -> list[str]:
-    """`url_for(endpoint, key=id)` for each of `ids`, building the URL once: a table links each
-    of its rows, and url_for costs as much as drawing a row."""
-    before, after = url_for(endpoint, **{key: _SAMPLE_ID}).split(str(_SAMPLE_ID))
-    return [f"{before}{id_}{after}" for id_ in ids]
