@@ -8,9 +8,10 @@ import enum
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from functools import cache
 from typing import Iterable
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, bindparam, func, select
 from sqlalchemy.orm import contains_eager, defer
 
 from app.assessments.models import QuizAttempt, Submission, SubmissionStatus
@@ -89,14 +90,20 @@ def _in_order(statement):
     )
 
 
-def assessments_of(version_ids: Iterable[int]) -> list[Assessment]:
-    """Every assessment of these versions, in module then position order, in one query.
+@cache
+def _assessments_select() -> Select:
+    """Every assessment of versions `versions`, in order, built once (it is on every checklist).
     Lists and checklists name them and need no quiz's questions or assignment's brief: those
     are read only if asked for."""
-    return list(db.session.scalars(
-        _in_order(select(Assessment)).where(Module.version_id.in_(list(version_ids)))
+    return (
+        _in_order(select(Assessment)).where(Module.version_id.in_(bindparam("versions", expanding=True)))
         .options(defer(Assessment.questions), defer(Assessment.brief_html), defer(Assessment.criteria))
-    ))
+    )
+
+
+def assessments_of(version_ids: Iterable[int]) -> list[Assessment]:
+    """Every assessment of these versions, in module then position order, in one query."""
+    return list(db.session.scalars(_assessments_select(), {"versions": list(version_ids)}))
 
 
 def enrolment_for(user: User, version_id: int) -> Enrolment | None:
@@ -176,6 +183,26 @@ def assignment_status(submissions: list[Submission]) -> AssessmentStatus:
                             submission_id=latest.id)
 
 
+@cache
+def _status_selects() -> tuple[Select, Select]:
+    """People `users`' quiz attempts, summed, and submissions to assessments `assessments`:
+    built once, since building them costs more than running them."""
+    users, assessments = bindparam("users", expanding=True), bindparam("assessments", expanding=True)
+    attempts = (
+        select(QuizAttempt.user_id, QuizAttempt.assessment_id, func.max(QuizAttempt.score),
+               func.count(QuizAttempt.submitted_at), func.count(QuizAttempt.id))
+        .where(QuizAttempt.user_id.in_(users), QuizAttempt.assessment_id.in_(assessments))
+        .group_by(QuizAttempt.user_id, QuizAttempt.assessment_id)
+    )
+    submissions = (
+        select(Submission.id, Submission.user_id, Submission.assessment_id, Submission.status,
+               Submission.submitted_at, Submission.late, Submission.marked_at)
+        .where(Submission.user_id.in_(users), Submission.assessment_id.in_(assessments))
+        .order_by(Submission.number)
+    )
+    return attempts, submissions
+
+
 def statuses_for(enrolments: list[Enrolment], assessments: list[Assessment] | None = None
                  ) -> dict[tuple[int, int], AssessmentStatus]:
     """(enrolment id, assessment id) -> status, for every assessment of each enrolment's
@@ -185,24 +212,14 @@ def statuses_for(enrolments: list[Enrolment], assessments: list[Assessment] | No
         return {}
     if assessments is None:
         assessments = assessments_of({e.cohort.course_version_id for e in enrolments})
-    user_ids = list({e.user_id for e in enrolments})
-    assessment_ids = [a.id for a in assessments]
+    attempts_select, submissions_select = _status_selects()
+    ids = {"users": list({e.user_id for e in enrolments}), "assessments": [a.id for a in assessments]}
     attempts = {
         (user_id, assessment_id): _Attempts(best, submitted, started)
-        for user_id, assessment_id, best, submitted, started in db.session.execute(
-            select(QuizAttempt.user_id, QuizAttempt.assessment_id, func.max(QuizAttempt.score),
-                   func.count(QuizAttempt.submitted_at), func.count(QuizAttempt.id))
-            .where(QuizAttempt.user_id.in_(user_ids), QuizAttempt.assessment_id.in_(assessment_ids))
-            .group_by(QuizAttempt.user_id, QuizAttempt.assessment_id)
-        )
+        for user_id, assessment_id, best, submitted, started in db.session.execute(attempts_select, ids)
     }
     submissions = defaultdict(list)
-    for row in db.session.execute(
-        select(Submission.id, Submission.user_id, Submission.assessment_id, Submission.status,
-               Submission.submitted_at, Submission.late, Submission.marked_at)
-        .where(Submission.user_id.in_(user_ids), Submission.assessment_id.in_(assessment_ids))
-        .order_by(Submission.number)
-    ):
+    for row in db.session.execute(submissions_select, ids):
         submissions[(row.user_id, row.assessment_id)].append(row)
     by_version = defaultdict(list)
     for assessment in assessments:

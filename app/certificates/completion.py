@@ -13,8 +13,9 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
 
-from sqlalchemy import case, func, select
+from sqlalchemy import Select, bindparam, case, func, select
 from sqlalchemy.orm import aliased
 
 from app.auth.models import User
@@ -72,31 +73,44 @@ class LessonTallies:
         return self.read.get((user_id, module_id), (0, 0))
 
 
+@cache
+def _tally_selects() -> tuple[Select, Select]:
+    """The lessons of the modules of versions `versions`, and how many of them people `users`
+    read: built once, since building them costs more than running them."""
+    versions = bindparam("versions", expanding=True)
+    modules = (
+        select(Module, func.count(Lesson.id).label("lessons"),
+               func.count(case((Lesson.required.is_(True), Lesson.id))).label("required"))
+        .join(Lesson, Lesson.module_id == Module.id)
+        .where(Module.version_id.in_(versions))
+        .group_by(Module.id)
+        .order_by(Module.position)
+    )
+    read = (
+        select(LessonProgress.user_id, Lesson.module_id, func.count(LessonProgress.id),
+               func.count(case((Lesson.required.is_(True), LessonProgress.id))))
+        .join(Lesson, Lesson.id == LessonProgress.lesson_id)
+        .join(Module, Module.id == Lesson.module_id)
+        .where(LessonProgress.user_id.in_(bindparam("users", expanding=True)), Module.version_id.in_(versions))
+        .group_by(LessonProgress.user_id, Lesson.module_id)
+    )
+    return modules, read
+
+
 def lesson_tallies(enrolments: list[Enrolment]) -> LessonTallies:
     """Lessons and lessons read, by module, for the enrolments' versions and people. Two queries."""
     if not enrolments:
         return LessonTallies([], {})
-    version_ids = {e.cohort.course_version_id for e in enrolments}
-    modules = db.session.execute(
-        select(Module, func.count(Lesson.id).label("lessons"),
-               func.count(case((Lesson.required.is_(True), Lesson.id))).label("required"))
-        .join(Lesson, Lesson.module_id == Module.id)
-        .where(Module.version_id.in_(version_ids))
-        .group_by(Module.id)
-        .order_by(Module.position)
-    ).all()
-    read = {
-        (user_id, module_id): (count, required)
-        for user_id, module_id, count, required in db.session.execute(
-            select(LessonProgress.user_id, Lesson.module_id, func.count(LessonProgress.id),
-                   func.count(case((Lesson.required.is_(True), LessonProgress.id))))
-            .join(Lesson, Lesson.id == LessonProgress.lesson_id)
-            .join(Module, Module.id == Lesson.module_id)
-            .where(LessonProgress.user_id.in_({e.user_id for e in enrolments}), Module.version_id.in_(version_ids))
-            .group_by(LessonProgress.user_id, Lesson.module_id)
-        )
-    }
-    return LessonTallies(modules, read)
+    versions = list({e.cohort.course_version_id for e in enrolments})
+    modules, read = _tally_selects()
+    return LessonTallies(
+        db.session.execute(modules, {"versions": versions}).all(),
+        {
+            (user_id, module_id): (count, required)
+            for user_id, module_id, count, required in db.session.execute(
+                read, {"versions": versions, "users": list({e.user_id for e in enrolments})})
+        },
+    )
 
 
 def _lesson_criteria(enrolments: list[Enrolment], tallies: LessonTallies) -> dict[int, list[Criterion]]:
@@ -149,14 +163,15 @@ class HeldSessions:
     transferred_in: bool = False
 
 
-def _held_sessions(enrolments: list[Enrolment], now: datetime) -> dict[int, HeldSessions]:
-    """HeldSessions of each enrolment. One query."""
+@cache
+def _held_select() -> Select:
+    """HeldSessions' counts of enrolments `ids` at `now`, built once (see _tally_selects)."""
     register_taken = (select(OTHER_MARK.id).where(OTHER_MARK.session_id == LiveSession.id)
                       .correlate(LiveSession).exists())
-    held = (LiveSession.ends_at <= now) | register_taken
+    held = (LiveSession.ends_at <= bindparam("now")) | register_taken
     since_joining = LiveSession.starts_at >= Enrolment.joined_at
     transferred_in = select(EARLIER.id).where(EARLIER.transferred_to_id == Enrolment.id).correlate(Enrolment).exists()
-    rows = db.session.execute(
+    return (
         select(
             Enrolment.id,
             func.sum(case((held, 1), else_=0)),
@@ -166,9 +181,14 @@ def _held_sessions(enrolments: list[Enrolment], now: datetime) -> dict[int, Held
         )
         .join(LiveSession, LiveSession.cohort_id == Enrolment.cohort_id)
         .outerjoin(Attendance, (Attendance.session_id == LiveSession.id) & (Attendance.enrolment_id == Enrolment.id))
-        .where(Enrolment.id.in_([e.id for e in enrolments]), LiveSession.cancelled_at.is_(None))
+        .where(Enrolment.id.in_(bindparam("ids", expanding=True)), LiveSession.cancelled_at.is_(None))
         .group_by(Enrolment.id)
-    ).all()
+    )
+
+
+def _held_sessions(enrolments: list[Enrolment], now: datetime) -> dict[int, HeldSessions]:
+    """HeldSessions of each enrolment. One query."""
+    rows = db.session.execute(_held_select(), {"now": now, "ids": [e.id for e in enrolments]}).all()
     counts = {
         enrolment_id: HeldSessions(int(held or 0), int(before or 0), int(unmarked or 0), bool(moved))
         for enrolment_id, held, before, unmarked, moved in rows

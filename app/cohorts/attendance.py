@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
 
-from sqlalchemy import and_, case, func, or_, select
+from sqlalchemy import Select, and_, bindparam, case, func, or_, select
 
 from app.audit.services import record
 from app.auth.models import User
@@ -141,36 +142,41 @@ def marks_of(enrolment: Enrolment) -> dict[int, Attendance]:
     )}
 
 
+@cache
+def _figure_selects() -> tuple[Select, Select]:
+    """The enrolments transferred into enrolments `ids`, and the attendance sums of enrolments
+    `ids`: built once, since building them costs more than running them."""
+    ids = bindparam("ids", expanding=True)
+    earlier = select(Enrolment.id, Enrolment.transferred_to_id).where(Enrolment.transferred_to_id.in_(ids))
+    sums = (
+        select(Attendance.enrolment_id, *ATTENDANCE_SUMS)
+        .join(LiveSession, LiveSession.id == Attendance.session_id)
+        .join(Enrolment, Enrolment.id == Attendance.enrolment_id)
+        .where(
+            Attendance.enrolment_id.in_(ids),
+            LiveSession.cancelled_at.is_(None),
+            LiveSession.starts_at >= Enrolment.joined_at,
+        )
+        .group_by(Attendance.enrolment_id)
+    )
+    return earlier, sums
+
+
 def figures_for(enrolment_ids: list[int]) -> dict[int, AttendanceFigure]:
     """Attendance of each enrolment, with the marks of any enrolment transferred into it,
     from a bounded number of queries however many there are."""
     if not enrolment_ids:
         return {}
+    earlier_select, sums_select = _figure_selects()
     owners = {enrolment_id: enrolment_id for enrolment_id in enrolment_ids}
     frontier = list(enrolment_ids)
     while frontier:  # follow transfers back: one query per step of the longest chain
-        earlier = db.session.execute(
-            select(Enrolment.id, Enrolment.transferred_to_id).where(Enrolment.transferred_to_id.in_(frontier))
-        ).all()
+        earlier = db.session.execute(earlier_select, {"ids": frontier}).all()
         for enrolment_id, moved_to in earlier:
             owners[enrolment_id] = owners[moved_to]
         frontier = [enrolment_id for enrolment_id, _ in earlier]
-    rows = db.session.execute(
-        select(
-            Attendance.enrolment_id,
-            *ATTENDANCE_SUMS,
-        )
-        .join(LiveSession, LiveSession.id == Attendance.session_id)
-        .join(Enrolment, Enrolment.id == Attendance.enrolment_id)
-        .where(
-            Attendance.enrolment_id.in_(list(owners)),
-            LiveSession.cancelled_at.is_(None),
-            LiveSession.starts_at >= Enrolment.joined_at,
-        )
-        .group_by(Attendance.enrolment_id)
-    ).all()
     figures = {enrolment_id: AttendanceFigure() for enrolment_id in enrolment_ids}
-    for enrolment_id, attended, counted in rows:
+    for enrolment_id, attended, counted in db.session.execute(sums_select, {"ids": list(owners)}):
         owner = owners[enrolment_id]
         figures[owner] = figures[owner] + AttendanceFigure(int(attended or 0), int(counted or 0))
     return figures

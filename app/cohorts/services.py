@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
+from functools import cache
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, bindparam, func, select
 from sqlalchemy.orm import defaultload, lazyload, selectinload
 
 from app.audit.services import record
@@ -141,13 +142,17 @@ def has_place(user, cohort: Cohort) -> bool:
     ) is not None
 
 
+@cache
+def _runs_select() -> Select:
+    return select(cohort_facilitator.c.user_id).where(
+        cohort_facilitator.c.cohort_id == bindparam("cohort_id"), cohort_facilitator.c.user_id == bindparam("user_id"))
+
+
 def may_run(user, cohort: Cohort) -> bool:
     """Whether `user` may run this cohort: the programme team and its own facilitators. Asked
     of the link table, so that a page checking it loads no facilitator's account."""
     return user.has_role(Role.ADMIN) or db.session.scalar(
-        select(cohort_facilitator.c.user_id).where(
-            cohort_facilitator.c.cohort_id == cohort.id, cohort_facilitator.c.user_id == user.id)
-    ) is not None
+        _runs_select(), {"cohort_id": cohort.id, "user_id": user.id}) is not None
 
 
 # Enrolment ----------------------------------------------------------------------------------
@@ -257,14 +262,22 @@ def transfer(enrolment: Enrolment, to_cohort: Cohort, *, actor, reason: str) -> 
     return moved
 
 
-def enrolments_of(cohort: Cohort, *, include_left: bool = False) -> list[Enrolment]:
-    statement = select(Enrolment).where(Enrolment.cohort_id == cohort.id)
+@cache
+def _enrolments_select(include_left: bool) -> Select:
+    """The enrolments of cohort `cohort_id` by name, built once for each choice (see
+    enrolments_of). Participants' roles are not needed beside their places, and the cohort is
+    the one in hand (found in the session, not joined again to every row): both stay unloaded."""
+    statement = select(Enrolment).where(Enrolment.cohort_id == bindparam("cohort_id"))
     if not include_left:
         statement = statement.where(Enrolment.is_placed)
-    # Participants' roles are not needed beside their places, and the cohort is the one in
-    # hand (found in the session, not joined again to every row): leave both unloaded.
     statement = statement.options(defaultload(Enrolment.user).lazyload(User.grants), lazyload(Enrolment.cohort))
-    return db.session.scalars(statement.join(User, User.id == Enrolment.user_id).order_by(User.name)).all()
+    return statement.join(User, User.id == Enrolment.user_id).order_by(User.name)
+
+
+def enrolments_of(cohort: Cohort, *, include_left: bool = False) -> list[Enrolment]:
+    """The cohort's participants, learning or finished, by name; with `include_left`, those
+    who withdrew or moved away too."""
+    return db.session.scalars(_enrolments_select(include_left), {"cohort_id": cohort.id}).all()
 
 
 def current_enrolment(user) -> Enrolment | None:
