@@ -183,6 +183,7 @@ def connect_signals() -> None:
     when they are imported."""
     import_module("app.certificates.completion")  # issues a certificate on progress_recorded
     import_module("app.intakes.tally")  # counts nominations as each flush changes them
+    import_module("app.cohorts.changes")  # notes which cohorts each flush changed
 
 
 def register_security_headers(app: Flask) -> None:

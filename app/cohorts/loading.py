@@ -1,9 +1,11 @@
 """Loading for the cohort views: a cohort or session (404 unless this person may run it),
 and the choices their forms offer."""
 
+from functools import cache
+
 from flask import abort
 from flask_login import current_user
-from sqlalchemy import select
+from sqlalchemy import Select, bindparam, select
 from wtforms import SelectChoice
 
 from app.auth.models import Role, RoleGrant, User
@@ -13,9 +15,16 @@ from app.extensions import db
 from app.intakes.models import Intake, Nomination
 
 
+@cache
+def _cohort_select() -> Select:
+    """Cohort `id`, with what it always loads joined in: made once, since every cohort page
+    asks for one and making the statement costs more than running it."""
+    return select(Cohort).where(Cohort.id == bindparam("id"))
+
+
 def load_cohort(cohort_id: int) -> Cohort:
-    cohort = db.get_or_404(Cohort, cohort_id)
-    if not may_run(current_user, cohort):
+    cohort = db.session.scalars(_cohort_select(), {"id": cohort_id}).unique().one_or_none()
+    if cohort is None or not may_run(current_user, cohort):
         abort(404)
     return cohort
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 from datetime import date, datetime
 
-from sqlalchemy import Column, ForeignKey, String, Table, Text, UniqueConstraint
+from sqlalchemy import Column, ForeignKey, Index, String, Table, Text, UniqueConstraint
 from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -195,3 +195,16 @@ class CalendarFeed(db.Model):
     user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), primary_key=True)
     token: Mapped[str] = mapped_column(String(64), unique=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class CohortChange(db.Model):
+    """A write that changed what a cohort's pages show: a row for each cohort it touched, added
+    in the same transaction (app/cohorts/changes.py). Only ever added to, so that how many a
+    cohort has, and the latest, say whether a page worked out before is still true."""
+
+    __tablename__ = "cohort_change"
+    __table_args__ = (Index("ix_cohort_change_cohort_at", "cohort_id", "at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    cohort_id: Mapped[int] = mapped_column(ForeignKey("cohort.id", ondelete="CASCADE"))
+    at: Mapped[datetime] = mapped_column(default=utcnow)

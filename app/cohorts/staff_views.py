@@ -3,11 +3,13 @@ live sessions, registers and the attendance matrix."""
 
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
+from markupsafe import Markup
 
 from app import access
 from app.auth.models import Role
 from app.cohorts import attendance, bp, loading, services, sessions
 from app.cohorts.calendar import session_ics
+from app.cohorts.changes import revision
 from app.cohorts.forms import (
     CancelSessionForm, CohortForm, EnrolForm, NewCohortForm, SessionForm, TransferForm, WithdrawForm, register_form,
     schedule_form,
@@ -24,6 +26,7 @@ from app import form_tokens
 from app.extensions import db
 from app.forms import ConfirmForm, local_moment
 from app.intakes.models import Intake
+from app.kept import FOREVER, kept
 from app.timeutil import to_local, utcnow
 from app.wording import plural
 
@@ -346,8 +349,10 @@ def register(session_id):
 def attendance_matrix(cohort_id):
     """Participants × sessions, with each person's attendance and who is below the threshold."""
     cohort = load_cohort(cohort_id)
-    return render_template("cohorts/matrix.html", cohort=cohort, matrix=attendance.attendance_matrix(cohort),
-                           now=utcnow())
+    now = utcnow()
+    matrix = kept(("attendance matrix", cohort.id), revision(cohort.id, now), now, lambda: (
+        Markup(render_template("cohorts/_matrix.html", matrix=attendance.attendance_matrix(cohort), now=now)), FOREVER))
+    return render_template("cohorts/matrix.html", cohort=cohort, matrix=matrix)
 
 
 @bp.get("/sessions/<id:session_id>.ics")

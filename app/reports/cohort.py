@@ -111,6 +111,9 @@ class Row:
     def flags(self) -> set[Flag]:
         return {risk.flag for risk in self.risks}
 
+    def sort_key(self, sort: str):
+        return SORTS[sort](self)
+
 
 @dataclass(frozen=True)
 class Dashboard:
@@ -125,6 +128,20 @@ class Dashboard:
     def count(self, flag: Flag | None = None) -> int:
         """How many are at risk: for this reason, or for any."""
         return sum(1 for row in self.rows if (flag in row.flags if flag else row.risks))
+
+    def good_until(self, now: datetime) -> datetime:
+        """When these rows would read differently though nothing were written, sessions
+        starting and ending aside (the cohort's revision sees those): at midnight, as due dates
+        pass and the cohort starts, or when someone quiet reaches INACTIVE_DAYS. Never later
+        than that; sometimes sooner, which costs only working it out again."""
+        tomorrow = to_local(now).date() + timedelta(days=1)
+        moments = [to_utc(datetime.combine(tomorrow, datetime.min.time()))]
+        started = to_utc(datetime.combine(self.cohort.start_on, datetime.min.time()))
+        for row in self.rows:
+            since, _ = _quiet_since(row.enrolment, row.last_active, started)
+            if since + timedelta(days=INACTIVE_DAYS) > now:
+                moments.append(since + timedelta(days=INACTIVE_DAYS))
+        return min(moments)
 
 
 def dashboard(cohort: Cohort, now: datetime) -> Dashboard:
@@ -174,15 +191,15 @@ ORDER_WORDS = {
 }
 
 
-def chosen_rows(board: Dashboard, show: str, sort: str, order: str) -> list[Row]:
-    """The rows to show, filtered by flag ("any" for anyone at risk), sorted, ties by name."""
-    rows = board.rows
+def chosen_rows(rows: list, show: str, sort: str, order: str) -> list:
+    """The rows to show, filtered by flag ("any" for anyone at risk), sorted, ties by name.
+    Rows are a dashboard's, or anything with their `risks`, `flags` and `sort_key`."""
     if show == "any":
         rows = [row for row in rows if row.risks]
     elif show in {flag.value for flag in Flag}:
         rows = [row for row in rows if Flag(show) in row.flags]
-    by_name = sorted(rows, key=SORTS["name"])
-    return sorted(by_name, key=SORTS[sort], reverse=order == "desc")  # stable: ties keep name order
+    by_name = sorted(rows, key=lambda row: row.sort_key("name"))
+    return sorted(by_name, key=lambda row: row.sort_key(sort), reverse=order == "desc")  # stable: ties keep name order
 
 
 # The spreadsheet -------------------------------------------------------------------------------------

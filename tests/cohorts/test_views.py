@@ -115,6 +115,24 @@ def test_each_matrix_cell_says_the_mark_or_why_there_is_none(admin, login):
     assert cells[late.user.name] == ["Not in cohort", "Not marked", "To come"]
 
 
+def test_the_matrix_is_kept_until_a_register_changes_it(admin, login, count_queries):
+    cohort, (enrolment,), (session,) = cohort_with(1, 1, admin)
+    client = login(cohort.facilitators[0])
+    url, name = f"/cohorts/{cohort.id}/attendance", enrolment.user.name
+
+    def cells():
+        page = parse(client.get(url))
+        return {row.th.get_text(): [td.get_text(strip=True) for td in row.select("td")] for row in page.select("tbody tr")}
+
+    assert cells()[name] == ["–", "Not marked"]
+    db.session.expunge_all()
+    with count_queries() as counter:
+        assert client.get(url).status_code == 200
+    assert counter.count <= 4  # the account, the cohort, whether they run it, and its revision
+    client.post(f"/sessions/{session.id}/register", data={f"status-{enrolment.id}": "present"})
+    assert cells()[name] == ["100%", "Present"]
+
+
 def test_a_participant_sees_only_their_own_attendance(admin, login):
     cohort, (me, other), (session,) = cohort_with(2, 1, admin)
     login(admin).post(f"/sessions/{session.id}/register", data={

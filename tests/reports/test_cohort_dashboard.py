@@ -2,21 +2,22 @@
 
 import csv
 import io
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from types import SimpleNamespace
 
 import pytest
 
 from app.assessments.models import QuizAttempt
 from app.assessments.services import AssessmentState, AssessmentStatus
-from app.cohorts.attendance import AttendanceFigure
-from app.cohorts.models import EnrolmentStatus
+from app.auth.models import User
+from app.cohorts.attendance import AttendanceFigure, record_register
+from app.cohorts.models import EnrolmentStatus, LiveSession
 from app.cohorts.services import enrol
 from app.courses.models import LessonProgress
 from app.courses.services import outline
 from app.extensions import db
 from app.reports.cohort import Flag, dashboard, risks
-from app.timeutil import format_date, utcnow
+from app.timeutil import format_date, to_local, to_utc, utcnow
 from tests.factories import make_assignment, make_cohort, make_live_session, make_submission, make_user
 from tests.pages import parse
 from tests.reports.programmes import mark
@@ -66,7 +67,7 @@ def cohort_world(admin):
     enrolments["ed"].status = EnrolmentStatus.COMPLETED
     db.session.commit()
     return SimpleNamespace(cohort=cohort, facilitator=facilitator, people=people, enrolments=enrolments,
-                           overdue=overdue)
+                           overdue=overdue, sessions=sessions)
 
 
 def rows_by_name(board):
@@ -223,3 +224,32 @@ def test_only_the_cohorts_facilitators_and_admins_see_it(login, admin, cohort_wo
 def test_the_cohort_page_links_to_its_dashboard(login, cohort_world):
     page = served(login(cohort_world.facilitator).get(f"/cohorts/{cohort_world.cohort.id}"))
     assert page.find("a", string=lambda s: s and s.strip() == "Dashboard")["href"] == f"/cohorts/{cohort_world.cohort.id}/dashboard"
+
+
+def test_the_page_is_kept_until_something_it_shows_changes(login, cohort_world, count_queries):
+    client = login(cohort_world.facilitator)
+    url = f"/cohorts/{cohort_world.cohort.id}/dashboard"
+    ids = (cohort_world.facilitator.id, cohort_world.sessions[1].id, cohort_world.enrolments["bo"].id)
+    bo = next(row for row in served(client.get(url)).select("#dashboard tbody tr") if "Bo Jensen" in row.th.text)
+    assert "50%" in bo.text and "Low attendance" in bo.text
+    db.session.expunge_all()
+    with count_queries() as counter:
+        served(client.get(url))
+    assert counter.count <= 4  # the account, the cohort, whether they run it, and its revision
+
+    facilitator, session = db.session.get(User, ids[0]), db.session.get(LiveSession, ids[1])
+    record_register(session, actor=facilitator, now=NOW, marks={ids[2]: ("present", None)})
+    db.session.commit()
+    bo = next(row for row in served(client.get(url)).select("#dashboard tbody tr") if "Bo Jensen" in row.th.text)
+    assert "100%" in bo.text and "Low attendance" not in bo.text
+
+
+def test_the_rows_are_kept_no_later_than_midnight_or_someone_going_quiet(cohort_world):
+    tomorrow = datetime.combine(to_local(NOW).date() + timedelta(days=1), datetime.min.time())
+    assert dashboard(cohort_world.cohort, NOW).good_until(NOW) <= to_utc(tomorrow)
+    goes_quiet = days_ago(2) + timedelta(days=14)  # Ada was last active two days ago
+    just_before = goes_quiet - timedelta(minutes=1)
+    board = dashboard(cohort_world.cohort, just_before)
+    assert Flag.INACTIVE not in rows_by_name(board)["Ada"].flags
+    assert board.good_until(just_before) <= goes_quiet
+    assert Flag.INACTIVE in rows_by_name(dashboard(cohort_world.cohort, goes_quiet))["Ada"].flags

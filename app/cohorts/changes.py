@@ -1,0 +1,120 @@
+"""Which cohorts each write changed, so that a page worked out from many rows can be kept
+(app/kept.py) for as long as nothing it shows has changed.
+
+A cohort's dashboard and attendance matrix read its participants' lessons, attempts,
+submissions, marks, sessions and names. Every flush is looked at, so no write through the ORM
+can forget to say what it changed: the cohorts it touched each get a CohortChange row in the
+same transaction, and a cohort's revision is how many rows it has and the latest. Counting
+them, rather than taking the newest id, also sees a transaction that began first and committed
+last. What a person does (reads, attempts, submits, is marked, is renamed) changes every
+cohort they have a place in; a council's new name, each of its people's; a course version's
+content, each cohort on it. Writes that go around the ORM (bulk UPDATEs) are not seen; none
+touch these tables.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import datetime
+from functools import cache
+
+from sqlalchemy import Select, bindparam, case, event, func, insert, or_, select
+from sqlalchemy.orm import Session
+
+from app.assessments.models import QuizAttempt, Submission
+from app.auth.models import User
+from app.cohorts.models import Attendance, Cohort, CohortChange, Enrolment, LiveSession, ModuleSchedule
+from app.councils.models import Council
+from app.courses.models import Assessment, CourseVersion, Lesson, LessonProgress, Module
+from app.extensions import db
+from app.timeutil import utcnow
+
+#: Each watched model: what kind of thing each of its attributes names, that leads to cohorts.
+WATCHED = {
+    Cohort: (("cohorts", "id"),),
+    LiveSession: (("cohorts", "cohort_id"),),
+    ModuleSchedule: (("cohorts", "cohort_id"),),
+    Enrolment: (("users", "user_id"),),
+    Attendance: (("enrolments", "enrolment_id"),),
+    LessonProgress: (("users", "user_id"),),
+    QuizAttempt: (("users", "user_id"),),
+    Submission: (("users", "user_id"),),
+    User: (("users", "id"),),
+    Council: (("councils", "id"),),
+    CourseVersion: (("versions", "id"),),
+    Module: (("versions", "version_id"),),
+    Lesson: (("modules", "module_id"),),
+    Assessment: (("modules", "module_id"),),
+}
+KINDS = ("cohorts", "users", "enrolments", "councils", "versions", "modules")
+
+
+@cache
+def _touched_select() -> Select:
+    """The cohorts that still exist among those named, or of the people, enrolments' people,
+    councils' people, versions and modules' versions named: built once."""
+    ids = {kind: bindparam(kind, expanding=True) for kind in KINDS}
+    people = or_(
+        Enrolment.user_id.in_(ids["users"]),
+        Enrolment.user_id.in_(select(Enrolment.user_id).where(Enrolment.id.in_(ids["enrolments"]))
+                              .scalar_subquery()),
+        Enrolment.user_id.in_(select(User.id).where(User.council_id.in_(ids["councils"])).scalar_subquery()),
+    )
+    return select(Cohort.id).where(or_(
+        Cohort.id.in_(ids["cohorts"]),
+        Cohort.id.in_(select(Enrolment.cohort_id).where(people).scalar_subquery()),
+        Cohort.course_version_id.in_(ids["versions"]),
+        Cohort.course_version_id.in_(select(Module.version_id).where(Module.id.in_(ids["modules"]))
+                                     .scalar_subquery()),
+    ))
+
+
+@event.listens_for(Session, "before_flush")
+def _load_the_deleted(session, _context, _instances) -> None:
+    """Load what a row about to be deleted names, while the row is there."""
+    for obj in session.deleted:
+        for _, attribute in WATCHED.get(type(obj), ()):
+            getattr(obj, attribute)
+
+
+@event.listens_for(Session, "after_flush")
+def _record(session, _context) -> None:
+    """Add a CohortChange for each cohort this flush's new, changed and removed rows touched."""
+    named: dict[str, set[int]] = defaultdict(set)
+    for obj in (*session.new, *session.dirty, *session.deleted):
+        watched = WATCHED.get(type(obj))
+        if watched is None or (obj in session.dirty and not session.is_modified(obj, include_collections=False)):
+            continue
+        for kind, attribute in watched:
+            if (value := getattr(obj, attribute)) is not None:
+                named[kind].add(value)
+    if not named:
+        return
+    connection = session.connection()
+    cohorts = connection.execute(_touched_select(), {kind: list(named[kind]) for kind in KINDS}).scalars().all()
+    if cohorts:
+        now = utcnow()
+        connection.execute(insert(CohortChange.__table__), [{"cohort_id": c, "at": now} for c in sorted(cohorts)])
+
+
+@cache
+def _revision_select() -> Select:
+    """Cohort `cohort_id`'s changes, how many and the latest, and the first moment after `now`
+    when one of its sessions starts or ends: built once."""
+    cohort_id, now = bindparam("cohort_id"), bindparam("now")
+    sessions = select(LiveSession.starts_at, LiveSession.ends_at).where(
+        LiveSession.cohort_id == cohort_id, LiveSession.cancelled_at.is_(None)).subquery()
+    next_moment = func.min(case((sessions.c.starts_at > now, sessions.c.starts_at), else_=sessions.c.ends_at))
+    return select(
+        select(func.count(CohortChange.id)).where(CohortChange.cohort_id == cohort_id).scalar_subquery(),
+        select(func.max(CohortChange.at)).where(CohortChange.cohort_id == cohort_id).scalar_subquery(),
+        select(next_moment).where(sessions.c.ends_at > now).scalar_subquery(),
+    )
+
+
+def revision(cohort_id: int, now: datetime) -> tuple[int, datetime | None, datetime | None]:
+    """What the cohort's pages are worked out from, in brief: the same while no committed write
+    has touched the cohort and none of its sessions has started or ended since `now`. Read it
+    before anything a kept page is made from."""
+    count, latest, next_moment = db.session.execute(_revision_select(), {"cohort_id": cohort_id, "now": now}).one()
+    return count, latest, next_moment
