@@ -111,6 +111,8 @@ class Config:
     SCHEDULER_SWEEP_SECONDS = _env_int("SCHEDULER_SWEEP_SECONDS", 900)
     #: How often the report pages' figures are counted again.
     SCHEDULER_REPORTS_SECONDS = _env_int("SCHEDULER_REPORTS_SECONDS", 300)
+    #: How often cohorts' old changes are folded away (app/cohorts/changes.py).
+    SCHEDULER_COMPACT_SECONDS = _env_int("SCHEDULER_COMPACT_SECONDS", 3600)
     #: A job running longer than this is stuck: its process gives the lock to a standby.
     SCHEDULER_STUCK_SECONDS = _env_int("SCHEDULER_STUCK_SECONDS", 600)
     #: Facilitators who chose a daily digest get it from this hour, UK time.

@@ -30,6 +30,7 @@ from app.cohorts.models import (
     Attendance,
     AttendanceStatus,
     Cohort,
+    CohortChange,
     Enrolment,
     EnrolmentStatus,
     LiveSession,
@@ -214,10 +215,14 @@ def generate(scale: int, seed: int = 16) -> dict[str, int]:
                    next_attempt_at=now - timedelta(minutes=n), created_at=now - timedelta(minutes=n),
                    sent_at=now - timedelta(minutes=n) if n % 50 else None)
               for n in range(OUTBOX_ROWS * scale)]
+    # What the ORM notes of each cohort's writes, as the hourly compaction leaves it in a busy
+    # hour: a change every ten minutes (app/cohorts/changes.py).
+    changes = [dict(id=ids.take(CohortChange), cohort_id=cohort["id"], at=now - timedelta(minutes=minutes))
+               for cohort in cohorts for minutes in range(5, 60, 10)]
     tables = [(Council, councils), (User, users), (RoleGrant, grants), (Intake, intakes), (Nomination, nominations),
               (Cohort, cohorts), (ModuleSchedule, schedules), (cohort_facilitator, teams), (Enrolment, enrolments),
               (LiveSession, sessions), (Attendance, marks), (LessonProgress, progress), (Submission, submissions),
-              (Certificate, certificates), (AuditEvent, audit), (OutboxMessage, outbox)]
+              (Certificate, certificates), (AuditEvent, audit), (OutboxMessage, outbox), (CohortChange, changes)]
     for model, rows in tables:
         bulk(model, rows)
     tally.recount()  # the bulk inserts went around the ORM, which keeps the tally

@@ -6,7 +6,8 @@ submissions, marks, sessions and names. Every flush is looked at, so no write th
 can forget to say what it changed: the cohorts it touched each get a CohortChange row in the
 same transaction, and a cohort's revision is how many rows it has and the latest. Counting
 them, rather than taking the newest id, also sees a transaction that began first and committed
-last. What a person does (reads, attempts, submits, is marked, is renamed) changes every
+last. The scheduler folds old rows away each hour (`compact`), so counting stays cheap.
+What a person does (reads, attempts, submits, is marked, is renamed) changes every
 cohort they have a place in; a council's new name, each of its people's; a course version's
 content, each cohort on it. Writes that go around the ORM (bulk UPDATEs) are not seen; none
 touch these tables.
@@ -15,10 +16,10 @@ touch these tables.
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import datetime
+from datetime import datetime, timedelta
 from functools import cache
 
-from sqlalchemy import Select, bindparam, case, event, func, insert, or_, select
+from sqlalchemy import Select, bindparam, case, delete, event, func, insert, or_, select
 from sqlalchemy.orm import Session
 
 from app.assessments.models import QuizAttempt, Submission
@@ -118,3 +119,17 @@ def revision(cohort_id: int, now: datetime) -> tuple[int, datetime | None, datet
     before anything a kept page is made from."""
     count, latest, next_moment = db.session.execute(_revision_select(), {"cohort_id": cohort_id, "now": now}).one()
     return count, latest, next_moment
+
+
+#: How long a cohort's changes are kept before they are folded into its newest one.
+KEPT_FOR = timedelta(hours=1)
+
+
+def compact(now: datetime) -> dict[str, int]:
+    """Delete each cohort's changes older than KEPT_FOR but its newest: a cohort's revision
+    changes once more, and counting it reads a few rows rather than a whole course's worth."""
+    newest = select(func.max(CohortChange.id)).group_by(CohortChange.cohort_id)
+    deleted = db.session.execute(
+        delete(CohortChange).where(CohortChange.at < now - KEPT_FOR, CohortChange.id.not_in(newest))
+    ).rowcount
+    return {"cohort changes folded": deleted}

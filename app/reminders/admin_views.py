@@ -20,6 +20,7 @@ JOB_LABELS = {
     "deliver_outbox": "Deliver the outbox",
     "issue_certificates": "Issue certificates earned but missed",
     "count_reports": "Count the report figures",
+    "compact_cohort_changes": "Fold away cohorts' old changes",
 }
 
 

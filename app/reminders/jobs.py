@@ -11,6 +11,7 @@ from flask import Flask
 
 from app.auth.services import send_requested_resets
 from app.certificates.completion import sweep
+from app.cohorts.changes import compact
 from app.extensions import db
 from app.mail.delivery import deliver_pending
 from app.reminders.models import SchedulerJobRun
@@ -87,3 +88,8 @@ def issue_certificates() -> None:
 def count_reports() -> None:
     """Count the report pages' figures again."""
     _run("count_reports", lambda: count_all(utcnow()))
+
+
+def compact_changes() -> None:
+    """Fold away cohorts' changes older than an hour, but each cohort's newest."""
+    _run("compact_cohort_changes", lambda: compact(utcnow()))

@@ -44,6 +44,7 @@ def job_specs(app: Flask) -> list[JobSpec]:
         JobSpec("deliver_outbox", "app.reminders.jobs:deliver", config["SCHEDULER_DELIVER_SECONDS"]),
         JobSpec("issue_certificates", "app.reminders.jobs:issue_certificates", config["SCHEDULER_SWEEP_SECONDS"]),
         JobSpec("count_reports", "app.reminders.jobs:count_reports", config["SCHEDULER_REPORTS_SECONDS"]),
+        JobSpec("compact_cohort_changes", "app.reminders.jobs:compact_changes", config["SCHEDULER_COMPACT_SECONDS"]),
     ]
 
 

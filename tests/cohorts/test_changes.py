@@ -4,15 +4,19 @@ nothing else does: the dashboard and the matrix are kept while it stays the same
 from datetime import date, timedelta
 
 import pytest
+from sqlalchemy import select
 
 from app.assessments.models import QuizAttempt
 from app.cohorts.changes import revision
-from app.cohorts.models import Attendance, AttendanceStatus, ModuleSchedule
+from app.cohorts.models import Attendance, AttendanceStatus, CohortChange, ModuleSchedule
 from app.cohorts.services import enrol, transfer, withdraw
 from app.cohorts.sessions import cancel_session
 from app.courses.models import LessonProgress
 from app.courses.services import outline
 from app.extensions import db
+from app.reminders import jobs
+from app.reminders.models import SchedulerJobRun
+from app.reminders.scheduler import job_specs
 from app.timeutil import utcnow
 from tests.factories import make_assignment, make_cohort, make_live_session, make_submission, make_user
 
@@ -161,3 +165,29 @@ def test_a_session_starting_or_ending_changes_the_revision_with_no_write(world):
     running = revision(world["cohort"].id, starts + timedelta(minutes=1))
     assert running != waiting
     assert revision(world["cohort"].id, ends + timedelta(minutes=1)) not in (waiting, running)
+
+
+def test_compacting_keeps_each_cohorts_newest_change_and_the_last_hours_changes(app, world):
+    read_lesson(world)
+    db.session.commit()
+    cohort, other = world["cohort"].id, world["other"].id
+    changes = db.session.scalars(select(CohortChange).order_by(CohortChange.id)).all()
+    for change in changes:
+        change.at = NOW - timedelta(hours=2)
+    db.session.commit()  # writes no changes of its own: CohortChange is not watched
+    newest = {c.cohort_id: c.id for c in changes}
+    db.session.add(CohortChange(cohort_id=cohort, at=NOW))
+    db.session.commit()
+    before = revision(cohort, NOW)
+
+    jobs.bind(app, "test-holder")
+    jobs.compact_changes()
+    run = db.session.get(SchedulerJobRun, "compact_cohort_changes")
+    # Two hours old: all but the other cohort's newest. This hour's stays, and is this cohort's newest.
+    assert run.outcome == f"ok: {len(changes) - 1} cohort changes folded"
+    left = db.session.execute(select(CohortChange.cohort_id, CohortChange.id).order_by(CohortChange.id)).all()
+    assert [tuple(row) for row in left] == [(other, newest[other]), (cohort, left[-1].id)]
+    assert left[-1].id > newest[cohort]
+    assert revision(cohort, NOW) != before
+    spec = next(spec for spec in job_specs(app) if spec.id == "compact_cohort_changes")
+    assert (spec.func, spec.seconds) == ("app.reminders.jobs:compact_changes", 3600)
