@@ -7,11 +7,15 @@ from flask import render_template, request
 from app import access
 from app.auth.models import Role
 from app.exports import csv_response
-from app.extensions import db
 from app.intakes.models import Intake
+from app.paging import paginate_read, requested_page
 from app.reports import bp, people
 from app.reports.loading import lead_council, load_own_nomination
 from app.timeutil import utcnow
+
+
+#: Nominees on a page of our people.
+PER_PAGE = 25
 
 
 def _chosen(intakes: list[Intake]) -> Intake | None:
@@ -27,7 +31,9 @@ def our_people():
     council = lead_council()
     intakes = people.intakes_of(council, utcnow())
     chosen = _chosen(intakes)
-    page = db.paginate(people.nominations_of(council, chosen.id if chosen else None), per_page=25, error_out=False)
+    number = requested_page()
+    nominations, total = people.nominations_page(council, chosen.id if chosen else None, number, PER_PAGE)
+    page = paginate_read(nominations, number, PER_PAGE, total)
     return render_template(
         "reports/people.html", council=council, intakes=intakes, chosen=chosen,
         places=people.council_places(council, intakes), page=page, rows=people.nominees(page.items),

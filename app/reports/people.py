@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
 
-from sqlalchemy import Select, and_, func, or_, select
+from sqlalchemy import Select, and_, bindparam, func, or_, select
 from sqlalchemy.orm import lazyload
 
 from app.certificates.completion import Completion, completions_for, lesson_tallies
@@ -21,22 +22,39 @@ from app.reports.progress import certificates_for, lessons_read
 from app.urls import absolute_url
 
 
-def nominations_of(council: Council, intake_id: int | None = None) -> Select:
-    """A select of the council's nominations, newest intake first, then by name."""
+@cache
+def _nominations_select(by_intake: bool) -> Select:
+    """Council `council_id`'s nominations (to intake `intake_id` when `by_intake`), newest
+    intake first, then by name: built once for each choice."""
     statement = (
         select(Nomination)
         .join(Intake, Intake.id == Nomination.intake_id)
-        .where(Nomination.council_id == council.id)
+        .where(Nomination.council_id == bindparam("council_id"))
         .order_by(Intake.closes_at.desc(), Intake.id.desc(), func.lower(Nomination.nominee_name), Nomination.id)
     )
-    if intake_id is not None:
-        statement = statement.where(Nomination.intake_id == intake_id)
-    return statement
+    return statement.where(Nomination.intake_id == bindparam("intake_id")) if by_intake else statement
+
+
+@cache
+def _nominations_page_selects(by_intake: bool) -> tuple[Select, Select]:
+    """A page of those nominations (`limit` from `offset`), and how many there are in all."""
+    every = _nominations_select(by_intake)
+    return (every.limit(bindparam("limit")).offset(bindparam("offset")),
+            select(func.count()).select_from(every.order_by(None).subquery()))
+
+
+def nominations_page(council: Council, intake_id: int | None, page: int, per_page: int) -> tuple[list[Nomination], int]:
+    """One page of the council's nominations, in the order of `nominations_list`, and their total."""
+    items, total = _nominations_page_selects(intake_id is not None)
+    params = {"council_id": council.id, "intake_id": intake_id}
+    return (list(db.session.scalars(items, params | {"limit": per_page, "offset": (page - 1) * per_page})),
+            db.session.scalar(total, params))
 
 
 def nominations_list(council: Council, intake_id: int | None = None) -> list[Nomination]:
-    """The council's nominations, in the order of `nominations_of`."""
-    return list(db.session.scalars(nominations_of(council, intake_id)))
+    """The council's nominations (to one intake, if given), newest intake first, then by name."""
+    return list(db.session.scalars(_nominations_select(intake_id is not None),
+                                   {"council_id": council.id, "intake_id": intake_id}))
 
 
 def intakes_of(council: Council, now: datetime) -> list[Intake]:
@@ -71,22 +89,33 @@ class Nominee:
         return self.enrolment.cohort.course_version.attendance_threshold if self.enrolment else None
 
 
-def _enrolments(nominations: list[Nomination]) -> dict[int, Enrolment]:
-    """Each nomination's enrolment: the place made from it, or the nominee's place in a
-    cohort of the same intake. One query."""
-    participants = {(n.participant_id, n.intake_id): n.id for n in nominations if n.participant_id}
-    found = db.session.scalars(
+@cache
+def _enrolments_select() -> Select:
+    """The enrolments made from nominations `nominations`, or of people `people` in cohorts of
+    intakes `intakes`, oldest first: built once, since building it costs more than running it."""
+    return (
         select(Enrolment)
         .join(Cohort, Cohort.id == Enrolment.cohort_id)
         .where(
             or_(
-                Enrolment.nomination_id.in_([n.id for n in nominations]),
-                and_(Enrolment.user_id.in_([p for p, _ in participants]), Cohort.intake_id.in_({i for _, i in participants})),
+                Enrolment.nomination_id.in_(bindparam("nominations", expanding=True)),
+                and_(Enrolment.user_id.in_(bindparam("people", expanding=True)),
+                     Cohort.intake_id.in_(bindparam("intakes", expanding=True))),
             )
         )
         .order_by(Enrolment.joined_at, Enrolment.id)
         .options(lazyload(Enrolment.user))  # the nomination names them: their account is not shown
-    ).all()
+    )
+
+
+def _enrolments(nominations: list[Nomination]) -> dict[int, Enrolment]:
+    """Each nomination's enrolment: the place made from it, or the nominee's place in a
+    cohort of the same intake. One query."""
+    participants = {(n.participant_id, n.intake_id): n.id for n in nominations if n.participant_id}
+    found = db.session.scalars(_enrolments_select(), {
+        "nominations": [n.id for n in nominations], "people": [p for p, _ in participants],
+        "intakes": list({i for _, i in participants}),
+    }).all()
     ids = {n.id for n in nominations}
     chosen: dict[int, Enrolment] = {}
     for enrolment in found:  # the latest wins, unless an earlier one is current and it is not
