@@ -9,7 +9,7 @@ from sqlalchemy import Select, bindparam, select
 from wtforms import SelectChoice
 
 from app.auth.models import Role, RoleGrant, User
-from app.cohorts.models import Cohort, Enrolment, LiveSession
+from app.cohorts.models import Cohort, Enrolment, LiveSession, cohort_facilitator
 from app.cohorts.services import may_run
 from app.extensions import db
 from app.intakes.models import Intake, Nomination
@@ -17,16 +17,19 @@ from app.intakes.models import Intake, Nomination
 
 @cache
 def _cohort_select() -> Select:
-    """Cohort `id`, with what it always loads joined in: made once, since every cohort page
-    asks for one and making the statement costs more than running it."""
-    return select(Cohort).where(Cohort.id == bindparam("id"))
+    """Cohort `id`, with what it always loads joined in, and whether person `user_id`
+    facilitates it: made once, since every cohort page asks and making the statement costs
+    more than running it."""
+    facilitates = select(cohort_facilitator.c.user_id).where(
+        cohort_facilitator.c.cohort_id == Cohort.id, cohort_facilitator.c.user_id == bindparam("user_id")).exists()
+    return select(Cohort, facilitates).where(Cohort.id == bindparam("id"))
 
 
 def load_cohort(cohort_id: int) -> Cohort:
-    cohort = db.session.scalars(_cohort_select(), {"id": cohort_id}).unique().one_or_none()
-    if cohort is None or not may_run(current_user, cohort):
+    found = db.session.execute(_cohort_select(), {"id": cohort_id, "user_id": current_user.id}).unique().one_or_none()
+    if found is None or not may_run(current_user, found[0], facilitates=found[1]):
         abort(404)
-    return cohort
+    return found[0]
 
 
 def load_session(session_id: int) -> LiveSession:

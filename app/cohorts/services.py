@@ -148,11 +148,15 @@ def _runs_select() -> Select:
         cohort_facilitator.c.cohort_id == bindparam("cohort_id"), cohort_facilitator.c.user_id == bindparam("user_id"))
 
 
-def may_run(user, cohort: Cohort) -> bool:
+def may_run(user, cohort: Cohort, *, facilitates: bool | None = None) -> bool:
     """Whether `user` may run this cohort: the programme team and its own facilitators. Asked
-    of the link table, so that a page checking it loads no facilitator's account."""
-    return user.has_role(Role.ADMIN) or db.session.scalar(
-        _runs_select(), {"cohort_id": cohort.id, "user_id": user.id}) is not None
+    of the link table, so that a page checking it loads no facilitator's account, unless the
+    caller read whether they `facilitates` it already (load_cohort, with the cohort)."""
+    if user.has_role(Role.ADMIN):
+        return True
+    if facilitates is None:
+        facilitates = db.session.scalar(_runs_select(), {"cohort_id": cohort.id, "user_id": user.id}) is not None
+    return facilitates
 
 
 # Enrolment ----------------------------------------------------------------------------------
