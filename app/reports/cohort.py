@@ -193,9 +193,9 @@ ORDER_WORDS = {
 
 def chosen_rows(rows: list, show: str, sort: str, order: str) -> list:
     """The rows to show, filtered by flag ("any" for anyone at risk), sorted, ties by name.
-    Rows are a dashboard's, or anything with their `risks`, `flags` and `sort_key`."""
+    Rows are a dashboard's, or anything with their `flags` and `sort_key`."""
     if show == "any":
-        rows = [row for row in rows if row.risks]
+        rows = [row for row in rows if row.flags]
     elif show in {flag.value for flag in Flag}:
         rows = [row for row in rows if Flag(show) in row.flags]
     by_name = sorted(rows, key=lambda row: row.sort_key("name"))

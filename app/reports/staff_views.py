@@ -26,7 +26,6 @@ class ShownRow:
     """A dashboard row as drawn, with what it is filtered and sorted by (see chosen_rows)."""
 
     html: Markup
-    risks: bool
     flags: frozenset[service.Flag]
     keys: dict
 
@@ -48,7 +47,7 @@ def _shown(cohort: Cohort, now: datetime) -> tuple[ShownDashboard, datetime]:
     """The cohort's dashboard worked out and drawn, and until when it stays true (for kept)."""
     board = service.dashboard(cohort, now)
     draw = get_template_attribute("reports/_dashboard_row.html", "dashboard_row")
-    rows = [ShownRow(draw(row), bool(row.risks), frozenset(row.flags), {key: row.sort_key(key) for key in service.SORTS})
+    rows = [ShownRow(draw(row), frozenset(row.flags), {key: row.sort_key(key) for key in service.SORTS})
             for row in board.rows]
     flag_counts = [(flag.label, board.count(flag)) for flag in service.Flag]
     return ShownDashboard(rows, board.threshold, board.count(), flag_counts), board.good_until(now)
