@@ -8,7 +8,11 @@ from flask import url_for
 
 from app.courses.models import AssessmentKind, CourseVersion, Lesson, Module
 from app.courses.rendering import html_for_page
+from app.courses.services import OutlineLesson
 from app.timeutil import format_date
+
+#: A lesson as a page reads it: an ORM object, or a row of a lesson page's outline.
+_LESSONS = (Lesson, OutlineLesson)
 
 
 @dataclass(frozen=True)
@@ -45,7 +49,7 @@ class Reading:
 
     def step_url(self, step) -> str:
         """Where a step of the course (a lesson or an assessment) opens."""
-        if isinstance(step, Lesson):
+        if isinstance(step, _LESSONS):
             return self.lesson_url(step.module, step)
         return self.assessment_url(step.module, step)
 
@@ -57,7 +61,7 @@ class Reading:
 
     def step_label(self, step) -> str:
         """A step's name in a list: a lesson's title, or "Quiz: ..." for an assessment."""
-        return step.title if isinstance(step, Lesson) else f"{step.kind.label}: {step.title}"
+        return step.title if isinstance(step, _LESSONS) else f"{step.kind.label}: {step.title}"
 
     def tasks(self, module: Module, completed: dict, statuses: dict, opens_on=None) -> list[dict]:
         """The module's lessons then its assessments as govukTaskList items, each with the

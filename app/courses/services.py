@@ -5,13 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import cache
+from typing import NamedTuple
 
-from sqlalchemy import Select, bindparam, func, select
+from sqlalchemy import Select, bindparam, case, func, literal_column, null, select, type_coerce, union_all
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from app.cohorts.models import Cohort, Enrolment, EnrolmentStatus, ModuleSchedule
-from app.courses.models import Assessment, Course, CourseFile, CourseVersion, Lesson, LessonProgress, Module
+from app.courses.models import Assessment, AssessmentKind, Course, CourseFile, CourseVersion, Lesson, LessonProgress, Module
 from app.extensions import db
 from app.signals import progress_recorded
 
@@ -67,8 +68,18 @@ def course_version_for(user, course: Course) -> CourseVersion | None:
 def course_version_named(user, course_slug: str) -> CourseVersion | None:
     """The version that `user` reads of the course with this slug; None if there is no such
     course. The course is found inside the version's query, which saves a page a query."""
-    course_id = select(Course.id).where(Course.slug == course_slug).scalar_subquery()
-    return _version_for(user, CourseVersion.course_id == course_id)
+    pinned, latest = _named_version_selects()
+    values = {"user_id": user.id, "course_slug": course_slug}
+    return db.session.scalar(pinned, values) or db.session.scalar(latest, values)
+
+
+@cache
+def _named_version_selects() -> tuple[Select, Select]:
+    """`_version_for`'s selects for a course by its slug, with the reader and the slug as the bind
+    parameters `user_id` and `course_slug`: made once, as making them cost more than running them."""
+    course_id = select(Course.id).where(Course.slug == bindparam("course_slug")).scalar_subquery()
+    of_course = CourseVersion.course_id == course_id
+    return _cohort_versions(bindparam("user_id")).where(of_course).limit(1), latest_versions().where(of_course)
 
 
 def versions_for(user) -> list[CourseVersion]:
@@ -112,17 +123,22 @@ class ModuleDates:
 
 def module_dates_for(user, version: CourseVersion) -> dict[int, ModuleDates]:
     """Open and due dates by module id, from the participant's cohort on this version."""
-    rows = db.session.execute(
+    rows = db.session.execute(_module_dates_select(), {"user_id": user.id, "version_id": version.id})
+    return {module_id: ModuleDates(opens_on, due_on) for module_id, opens_on, due_on in rows}
+
+
+@cache
+def _module_dates_select() -> Select:
+    return (
         select(ModuleSchedule.module_id, ModuleSchedule.opens_on, ModuleSchedule.due_on)
         .join(Cohort, Cohort.id == ModuleSchedule.cohort_id)
         .join(Enrolment, Enrolment.cohort_id == Cohort.id)
         .where(
-            Cohort.course_version_id == version.id,
-            Enrolment.user_id == user.id,
+            Cohort.course_version_id == bindparam("version_id"),
+            Enrolment.user_id == bindparam("user_id"),
             Enrolment.is_placed,
         )
     )
-    return {module_id: ModuleDates(opens_on, due_on) for module_id, opens_on, due_on in rows}
 
 
 def unopened(dates: dict[int, ModuleDates], today: date) -> dict[int, date]:
@@ -143,31 +159,39 @@ def outline(version: CourseVersion) -> list[Module]:
     Without their content: a page shows one lesson's HTML or one assessment's questions at
     most, and reading every one of them cost the lesson page a third of its time. What a page
     does show loads when first used."""
-    return list(
-        db.session.scalars(
-            select(Module)
-            .where(Module.version_id == version.id)
-            .order_by(Module.position)
-            .options(
-                selectinload(Module.lessons).defer(Lesson.html),
-                selectinload(Module.assessments)
-                .defer(Assessment.questions)
-                .defer(Assessment.brief_html)
-                .defer(Assessment.criteria),
-            )
+    return list(db.session.scalars(_outline_select(), {"version_id": version.id}))
+
+
+@cache
+def _outline_select() -> Select:
+    return (
+        select(Module)
+        .where(Module.version_id == bindparam("version_id"))
+        .order_by(Module.position)
+        .options(
+            selectinload(Module.lessons).defer(Lesson.html),
+            selectinload(Module.assessments)
+            .defer(Assessment.questions)
+            .defer(Assessment.brief_html)
+            .defer(Assessment.criteria),
         )
     )
 
 
 def completions(user, version: CourseVersion) -> dict[int, datetime]:
     """When `user` completed each lesson of `version` they have completed, by lesson id."""
-    rows = db.session.execute(
+    rows = db.session.execute(_completions_select(), {"user_id": user.id, "version_id": version.id})
+    return {lesson_id: completed_at for lesson_id, completed_at in rows}
+
+
+@cache
+def _completions_select() -> Select:
+    return (
         select(LessonProgress.lesson_id, LessonProgress.completed_at)
         .join(Lesson, Lesson.id == LessonProgress.lesson_id)
         .join(Module, Module.id == Lesson.module_id)
-        .where(LessonProgress.user_id == user.id, Module.version_id == version.id)
+        .where(LessonProgress.user_id == bindparam("user_id"), Module.version_id == bindparam("version_id"))
     )
-    return {lesson_id: completed_at for lesson_id, completed_at in rows}
 
 
 @dataclass(frozen=True)
@@ -211,36 +235,106 @@ def progress(modules: list[Module], completed: dict[int, datetime]) -> CoursePro
     )
 
 
+class OutlineModule:
+    """A module of a lesson page's outline, read as a row: its lessons and assessments follow."""
+
+    __slots__ = ("id", "version_id", "position", "slug", "title", "lessons", "assessments")
+
+    def __init__(self, id: int, version_id: int, position: int, slug: str, title: str):
+        self.id, self.version_id, self.position, self.slug, self.title = id, version_id, position, slug, title
+        self.lessons: list[OutlineLesson] = []
+        self.assessments: list[OutlineAssessment] = []
+
+
+class OutlineLesson(NamedTuple):
+    module: OutlineModule
+    id: int
+    slug: str
+    title: str
+    minutes: int
+    required: bool
+    #: Only for the lesson the page shows; the others' HTML is left unread.
+    html: str | None
+
+
+class OutlineAssessment(NamedTuple):
+    module: OutlineModule
+    id: int
+    slug: str
+    kind: AssessmentKind
+    title: str
+
+
+def lesson_outline(version: CourseVersion, module_slug: str, lesson_slug: str) -> list[OutlineModule]:
+    """The version's modules in order with their lessons and assessments, as a lesson page
+    shows them, and the HTML of the lesson at module_slug/lesson_slug. One query of rows: as
+    ORM objects, with a query each for the modules, lessons, assessments and the lesson's
+    HTML, the outline cost the page more than all the rest of it."""
+    modules: dict[int, OutlineModule] = {}
+    values = {"version_id": version.id, "module_slug": module_slug, "lesson_slug": lesson_slug}
+    for row in db.session.execute(_lesson_outline_select(), values):
+        module = modules.get(row.module_id)
+        if module is None:
+            module = modules[row.module_id] = OutlineModule(
+                row.module_id, version.id, row.module_position, row.module_slug, row.module_title)
+        if row.kind is None:
+            module.lessons.append(
+                OutlineLesson(module, row.id, row.slug, row.title, row.minutes, row.required, row.html))
+        else:
+            module.assessments.append(OutlineAssessment(module, row.id, row.slug, row.kind, row.title))
+    return list(modules.values())
+
+
+@cache
+def _lesson_outline_select() -> Select:
+    """Each lesson then each assessment of the version `version_id` beside its module, in the
+    course's order; the lesson at `module_slug`/`lesson_slug` with its HTML."""
+    module = (Module.id.label("module_id"), Module.position.label("module_position"),
+              Module.slug.label("module_slug"), Module.title.label("module_title"))
+    here = (Module.slug == bindparam("module_slug")) & (Lesson.slug == bindparam("lesson_slug"))
+    lessons = (
+        select(*module, literal_column("0").label("order"), Lesson.position, Lesson.id, Lesson.slug, Lesson.title,
+               Lesson.minutes, Lesson.required, type_coerce(null(), Assessment.kind.type).label("kind"),
+               case((here, Lesson.html)).label("html"))
+        .join(Lesson, Lesson.module_id == Module.id).where(Module.version_id == bindparam("version_id"))
+    )
+    assessments = (
+        select(*module, literal_column("1"), Assessment.position, Assessment.id, Assessment.slug, Assessment.title,
+               null(), null(), Assessment.kind, null())
+        .join(Assessment, Assessment.module_id == Module.id).where(Module.version_id == bindparam("version_id"))
+    )
+    steps = union_all(lessons, assessments).subquery()
+    return select(steps).order_by(steps.c.module_position, steps.c.order, steps.c.position)
+
+
 @dataclass(frozen=True)
 class LessonPlace:
     """A lesson found in an outline, with its module and the steps either side of it in the
     course's order: each module's lessons, then its assessments."""
 
-    lesson: Lesson
-    module: Module
-    previous: Lesson | Assessment | None
-    next: Lesson | Assessment | None
+    lesson: Lesson | OutlineLesson
+    module: Module | OutlineModule
+    previous: Lesson | Assessment | OutlineLesson | OutlineAssessment | None
+    next: Lesson | Assessment | OutlineLesson | OutlineAssessment | None
 
 
-def find_lesson(
-    modules: list[Module], module_slug: str, lesson_slug: str, with_assessments: bool = True
-) -> LessonPlace | None:
-    """The lesson at module_slug/lesson_slug, and the steps before and after it in the course
-    (lessons only for a reader with no cohort to take the assessments in)."""
-    steps = [
-        (module, step)
-        for module in modules
-        for step in (*module.lessons, *(module.assessments if with_assessments else ()))
-    ]
-    for index, (module, step) in enumerate(steps):
-        if isinstance(step, Lesson) and module.slug == module_slug and step.slug == lesson_slug:
-            before = steps[index - 1][1] if index > 0 else None
-            after = steps[index + 1][1] if index + 1 < len(steps) else None
-            return LessonPlace(step, module, before, after)
-    return None
+def find_lesson(modules: list, module_slug: str, lesson_slug: str, with_assessments: bool = True) -> LessonPlace | None:
+    """The lesson at module_slug/lesson_slug in an outline (`outline`'s or `lesson_outline`'s),
+    and the steps before and after it in the course (lessons only for a reader with no cohort
+    to take the assessments in)."""
+    found = next(((module, lesson) for module in modules if module.slug == module_slug
+                  for lesson in module.lessons if lesson.slug == lesson_slug), None)
+    if found is None:
+        return None
+    steps = [step for module in modules
+             for step in (*module.lessons, *(module.assessments if with_assessments else ()))]
+    index = next(index for index, step in enumerate(steps) if step is found[1])
+    before = steps[index - 1] if index > 0 else None
+    after = steps[index + 1] if index + 1 < len(steps) else None
+    return LessonPlace(found[1], found[0], before, after)
 
 
-def complete_lesson(user, lesson: Lesson) -> bool:
+def complete_lesson(user, lesson: Lesson | OutlineLesson) -> bool:
     """Record that `user` has completed `lesson`; False if they already had."""
     exists = select(LessonProgress.id).where(
         LessonProgress.user_id == user.id, LessonProgress.lesson_id == lesson.id

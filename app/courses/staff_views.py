@@ -80,7 +80,7 @@ def preview(course_slug, number):
 def preview_lesson(course_slug, number, module_slug, lesson_slug):
     """A lesson of any version, as participants see it."""
     version = _preview_version(course_slug, number)
-    place = services.find_lesson(services.outline(version), module_slug, lesson_slug)
+    place = services.find_lesson(services.lesson_outline(version, module_slug, lesson_slug), module_slug, lesson_slug)
     if place is None:
         abort(404)
     return render_template(
