@@ -72,7 +72,7 @@ def _lesson_place(course_slug: str, module_slug: str, lesson_slug: str):
     """The version, its outline, the lesson's place in it, whether the reader has a cohort
     to take assessments in, and the day the lesson's module opens if that is still to come."""
     version = _version_read(course_slug)
-    modules = services.lesson_outline(version, module_slug, lesson_slug)
+    modules = services.lesson_outline(version, module_slug, lesson_slug, current_user)
     # Module dates come only from a cohort: without one there is no place to take assessments in.
     dates = services.module_dates_for(current_user, version)
     place = services.find_lesson(modules, module_slug, lesson_slug, with_assessments=bool(dates))
@@ -88,7 +88,7 @@ def learning_lesson(course_slug, module_slug, lesson_slug):
     """A lesson to read, with previous and next, and a button to mark it complete and go on;
     before its module opens, the day it opens instead."""
     version, modules, place, placed, opens_on = _lesson_place(course_slug, module_slug, lesson_slug)
-    completed = services.completions(current_user, version)
+    completed = services.completed_in(modules)
     return render_template(
         "courses/lesson.html",
         reading=Reading(version, preview=False),

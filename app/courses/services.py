@@ -255,6 +255,8 @@ class OutlineLesson(NamedTuple):
     required: bool
     #: Only for the lesson the page shows; the others' HTML is left unread.
     html: str | None
+    #: When the reader completed it, if they have.
+    completed_at: datetime | None
 
 
 class OutlineAssessment(NamedTuple):
@@ -265,13 +267,15 @@ class OutlineAssessment(NamedTuple):
     title: str
 
 
-def lesson_outline(version: CourseVersion, module_slug: str, lesson_slug: str) -> list[OutlineModule]:
+def lesson_outline(version: CourseVersion, module_slug: str, lesson_slug: str, reader=None) -> list[OutlineModule]:
     """The version's modules in order with their lessons and assessments, as a lesson page
-    shows them, and the HTML of the lesson at module_slug/lesson_slug. One query of rows: as
-    ORM objects, with a query each for the modules, lessons, assessments and the lesson's
-    HTML, the outline cost the page more than all the rest of it."""
+    shows them, the HTML of the lesson at module_slug/lesson_slug, and when `reader` (if any)
+    completed each lesson. One query of rows: as ORM objects, with a query each for the
+    modules, lessons, assessments, the lesson's HTML and the completions, the outline cost the
+    page more than all the rest of it."""
     modules: dict[int, OutlineModule] = {}
-    values = {"version_id": version.id, "module_slug": module_slug, "lesson_slug": lesson_slug}
+    values = {"version_id": version.id, "module_slug": module_slug, "lesson_slug": lesson_slug,
+              "user_id": reader.id if reader is not None else None}
     for row in db.session.execute(_lesson_outline_select(), values):
         module = modules.get(row.module_id)
         if module is None:
@@ -279,7 +283,8 @@ def lesson_outline(version: CourseVersion, module_slug: str, lesson_slug: str) -
                 row.module_id, version.id, row.module_position, row.module_slug, row.module_title)
         if row.kind is None:
             module.lessons.append(
-                OutlineLesson(module, row.id, row.slug, row.title, row.minutes, row.required, row.html))
+                OutlineLesson(module, row.id, row.slug, row.title, row.minutes, row.required, row.html,
+                              row.completed_at))
         else:
             module.assessments.append(OutlineAssessment(module, row.id, row.slug, row.kind, row.title))
     return list(modules.values())
@@ -288,23 +293,34 @@ def lesson_outline(version: CourseVersion, module_slug: str, lesson_slug: str) -
 @cache
 def _lesson_outline_select() -> Select:
     """Each lesson then each assessment of the version `version_id` beside its module, in the
-    course's order; the lesson at `module_slug`/`lesson_slug` with its HTML."""
+    course's order; the lesson at `module_slug`/`lesson_slug` with its HTML, and each lesson
+    with when the reader `user_id` completed it."""
     module = (Module.id.label("module_id"), Module.position.label("module_position"),
               Module.slug.label("module_slug"), Module.title.label("module_title"))
     here = (Module.slug == bindparam("module_slug")) & (Lesson.slug == bindparam("lesson_slug"))
     lessons = (
         select(*module, literal_column("0").label("order"), Lesson.position, Lesson.id, Lesson.slug, Lesson.title,
                Lesson.minutes, Lesson.required, type_coerce(null(), Assessment.kind.type).label("kind"),
-               case((here, Lesson.html)).label("html"))
-        .join(Lesson, Lesson.module_id == Module.id).where(Module.version_id == bindparam("version_id"))
+               case((here, Lesson.html)).label("html"), LessonProgress.completed_at)
+        .join(Lesson, Lesson.module_id == Module.id)
+        .outerjoin(LessonProgress, (LessonProgress.lesson_id == Lesson.id)
+                   & (LessonProgress.user_id == bindparam("user_id")))
+        .where(Module.version_id == bindparam("version_id"))
     )
     assessments = (
         select(*module, literal_column("1"), Assessment.position, Assessment.id, Assessment.slug, Assessment.title,
-               null(), null(), Assessment.kind, null())
+               null(), null(), Assessment.kind, null(), null())
         .join(Assessment, Assessment.module_id == Module.id).where(Module.version_id == bindparam("version_id"))
     )
     steps = union_all(lessons, assessments).subquery()
     return select(steps).order_by(steps.c.module_position, steps.c.order, steps.c.position)
+
+
+def completed_in(modules: list[OutlineModule]) -> dict[int, datetime]:
+    """When the reader completed each lesson of a lesson page's outline they have completed,
+    by lesson id, as `completions` gives them."""
+    return {lesson.id: lesson.completed_at for module in modules for lesson in module.lessons
+            if lesson.completed_at is not None}
 
 
 @dataclass(frozen=True)
