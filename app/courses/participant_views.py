@@ -10,6 +10,7 @@ from app import access
 from app.assessments import services as assessment_services
 from app.auth.models import STAFF, Role
 from app.courses import bp, services
+from app.courses.lesson_outline import completed_in, lesson_outline
 from app.courses.models import CourseVersion
 from app.courses.reading import Reading
 from app.extensions import db
@@ -72,14 +73,16 @@ def _lesson_place(course_slug: str, module_slug: str, lesson_slug: str):
     """The version, its outline, the lesson's place in it, whether the reader has a cohort
     to take assessments in, and the day the lesson's module opens if that is still to come."""
     version = _version_read(course_slug)
-    modules = services.lesson_outline(version, module_slug, lesson_slug, current_user)
+    modules = lesson_outline(version, module_slug, lesson_slug, current_user)
     # Module dates come only from a cohort: without one there is no place to take assessments in.
-    dates = services.module_dates_for(current_user, version)
-    place = services.find_lesson(modules, module_slug, lesson_slug, with_assessments=bool(dates))
+    placed = any(module.opens_on is not None for module in modules)
+    place = services.find_lesson(modules, module_slug, lesson_slug, with_assessments=placed)
     if place is None:
         abort(404)
-    opens_on = services.unopened(dates, assessment_services.local_today()).get(place.module.id)
-    return version, modules, place, bool(dates), opens_on
+    opens_on = place.module.opens_on
+    if opens_on is not None and opens_on <= assessment_services.local_today():
+        opens_on = None  # open already
+    return version, modules, place, placed, opens_on
 
 
 @bp.get("/learning/<course_slug>/<module_slug>/<lesson_slug>")
@@ -88,7 +91,7 @@ def learning_lesson(course_slug, module_slug, lesson_slug):
     """A lesson to read, with previous and next, and a button to mark it complete and go on;
     before its module opens, the day it opens instead."""
     version, modules, place, placed, opens_on = _lesson_place(course_slug, module_slug, lesson_slug)
-    completed = services.completed_in(modules)
+    completed = completed_in(modules)
     return render_template(
         "courses/lesson.html",
         reading=Reading(version, preview=False),

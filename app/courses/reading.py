@@ -6,9 +6,9 @@ from dataclasses import dataclass
 
 from flask import url_for
 
+from app.courses.lesson_outline import OutlineLesson
 from app.courses.models import AssessmentKind, CourseVersion, Lesson, Module
 from app.courses.rendering import html_for_page
-from app.courses.services import OutlineLesson
 from app.timeutil import format_date
 
 #: A lesson as a page reads it: an ORM object, or a row of a lesson page's outline.

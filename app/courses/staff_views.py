@@ -11,6 +11,7 @@ from sqlalchemy.exc import IntegrityError
 from app import access
 from app.auth.models import STAFF, Role
 from app.courses import bp, importing, services
+from app.courses.lesson_outline import lesson_outline
 from app.courses.models import CourseVersion
 from app.courses.participant_views import render_overview
 from app.courses.reading import Reading
@@ -80,7 +81,7 @@ def preview(course_slug, number):
 def preview_lesson(course_slug, number, module_slug, lesson_slug):
     """A lesson of any version, as participants see it."""
     version = _preview_version(course_slug, number)
-    place = services.find_lesson(services.lesson_outline(version, module_slug, lesson_slug), module_slug, lesson_slug)
+    place = services.find_lesson(lesson_outline(version, module_slug, lesson_slug), module_slug, lesson_slug)
     if place is None:
         abort(404)
     return render_template(

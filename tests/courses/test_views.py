@@ -212,7 +212,7 @@ def test_a_lesson_page_makes_a_bounded_number_of_queries(login, count_queries):
     db.session.expunge_all()
     with count_queries() as counter:
         assert client.get("/learning/large/08-module-8/04-lesson-8-4").status_code == 200
-    assert counter.count <= 5
+    assert counter.count <= 4
 
 
 def test_a_course_image_is_served_with_safe_headers(login, imported):
