@@ -19,11 +19,12 @@ from collections import defaultdict
 from datetime import datetime, timedelta
 from functools import cache
 
-from sqlalchemy import Select, bindparam, case, delete, event, func, insert, or_, select
+from sqlalchemy import Integer, Select, bindparam, case, delete, event, func, insert, or_, select
 from sqlalchemy.orm import Session
 
 from app.assessments.models import QuizAttempt, Submission
 from app.auth.models import User
+from app.certificates.models import Certificate
 from app.cohorts.models import Attendance, Cohort, CohortChange, Enrolment, LiveSession, ModuleSchedule
 from app.councils.models import Council
 from app.courses.models import Assessment, CourseVersion, Lesson, LessonProgress, Module
@@ -40,6 +41,7 @@ WATCHED = {
     LessonProgress: (("users", "user_id"),),
     QuizAttempt: (("users", "user_id"),),
     Submission: (("users", "user_id"),),
+    Certificate: (("enrolments", "enrolment_id"),),
     User: (("users", "id"),),
     Council: (("councils", "id"),),
     CourseVersion: (("versions", "id"),),
@@ -98,27 +100,30 @@ def _record(session, _context) -> None:
         connection.execute(insert(CohortChange.__table__), [{"cohort_id": c, "at": now} for c in sorted(cohorts)])
 
 
-@cache
-def _revision_select() -> Select:
-    """Cohort `cohort_id`'s changes, how many and the latest, and the first moment after `now`
-    when one of its sessions starts or ends: built once."""
-    cohort_id, now = bindparam("cohort_id"), bindparam("now")
+def revision_columns(cohort_ids) -> tuple:
+    """Columns that sum up the cohorts whose ids `cohort_ids` (a subquery) gives: how many
+    changes they have, the latest, and the first moment after the bound `now` when one of
+    their sessions starts or ends. The same while no committed write has touched them and no
+    session has started or ended; read them before anything a kept page is made from."""
+    now = bindparam("now")
     sessions = select(LiveSession.starts_at, LiveSession.ends_at).where(
-        LiveSession.cohort_id == cohort_id, LiveSession.cancelled_at.is_(None)).subquery()
+        LiveSession.cohort_id.in_(cohort_ids), LiveSession.cancelled_at.is_(None)).subquery()
     next_moment = func.min(case((sessions.c.starts_at > now, sessions.c.starts_at), else_=sessions.c.ends_at))
-    return select(
-        select(func.count(CohortChange.id)).where(CohortChange.cohort_id == cohort_id).scalar_subquery(),
-        select(func.max(CohortChange.at)).where(CohortChange.cohort_id == cohort_id).scalar_subquery(),
+    return (
+        select(func.count(CohortChange.id)).where(CohortChange.cohort_id.in_(cohort_ids)).scalar_subquery(),
+        select(func.max(CohortChange.at)).where(CohortChange.cohort_id.in_(cohort_ids)).scalar_subquery(),
         select(next_moment).where(sessions.c.ends_at > now).scalar_subquery(),
     )
 
 
-def revision(cohort_id: int, now: datetime) -> tuple[int, datetime | None, datetime | None]:
-    """What the cohort's pages are worked out from, in brief: the same while no committed write
-    has touched the cohort and none of its sessions has started or ended since `now`. Read it
-    before anything a kept page is made from."""
-    count, latest, next_moment = db.session.execute(_revision_select(), {"cohort_id": cohort_id, "now": now}).one()
-    return count, latest, next_moment
+@cache
+def _revision_select() -> Select:
+    return select(*revision_columns(select(bindparam("cohort_id", type_=Integer)).scalar_subquery()))
+
+
+def revision(cohort_id: int, now: datetime) -> tuple:
+    """Cohort `cohort_id`'s revision at `now` (see revision_columns)."""
+    return tuple(db.session.execute(_revision_select(), {"cohort_id": cohort_id, "now": now}).one())
 
 
 #: How long a cohort's changes are kept before they are folded into its newest one.

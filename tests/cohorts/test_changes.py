@@ -7,6 +7,7 @@ import pytest
 from sqlalchemy import select
 
 from app.assessments.models import QuizAttempt
+from app.certificates.services import issue_certificate, reissue
 from app.cohorts.changes import revision
 from app.cohorts.models import Attendance, AttendanceStatus, CohortChange, ModuleSchedule
 from app.cohorts.services import enrol, transfer, withdraw
@@ -102,6 +103,14 @@ def rename_a_lesson(w):
     w["lesson"].title = "Another title"
 
 
+def reissue_a_certificate(w):
+    certificate = issue_certificate(w["enrolment"], actor=w["admin"])
+    db.session.commit()
+    before = revision(w["cohort"].id, NOW)
+    reissue(certificate, actor=w["admin"], name="Corrected Name")
+    return before
+
+
 WRITES = {
     "a lesson read": read_lesson,
     "a quiz attempt": attempt_quiz,
@@ -121,6 +130,7 @@ WRITES = {
     "the attendance threshold changed": change_the_threshold,
     "a lesson renamed": rename_a_lesson,
     "the cohort renamed": lambda w: setattr(w["cohort"], "name", "Spring, renamed"),
+    "a certificate reissued": reissue_a_certificate,
 }
 
 
