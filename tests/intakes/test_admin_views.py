@@ -297,6 +297,20 @@ def test_deciding_with_nothing_selected_says_so(admin_client):
     assert "Select at least one nomination" in page.select_one("#nominations-error").get_text()
 
 
+def test_a_bad_bulk_decision_says_what_is_wrong_beside_each_field_and_keeps_the_reason_typed(admin_client):
+    ann = make_nomination(make_intake(), nominee_name="Ann")
+    typed = "<b>Too</b> long & " + "x" * 2000
+    page = parse(admin_client.post("/admin/nominations/", data={"nominations": [ann.id], "reason": typed}))
+    assert page.title.get_text().startswith("Error: ")
+    summary = [(a["href"], a.get_text(strip=True)) for a in page.select(".govuk-error-summary a")]
+    assert summary == [("#decision", "Choose a decision"), ("#reason", "Reason must be 2000 characters or fewer")]
+    assert page.select_one("#decision-error").get_text(strip=True) == "Error:Choose a decision"
+    assert page.select_one("#reason-error").get_text(strip=True) == "Error:Reason must be 2000 characters or fewer"
+    assert page.select_one("textarea#reason").get_text() == typed
+    assert "reason-error" in page.select_one("textarea#reason")["aria-describedby"]
+    assert not page.select("input[name=decision][checked]")
+
+
 def test_a_decision_one_of_them_cannot_take_changes_none_of_them(admin_client, adur, lead):
     intake = make_intake()
     ann = make_nomination(intake, adur, created_by=lead, nominee_name="Ann")
