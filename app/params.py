@@ -37,6 +37,16 @@ def query_id(text: str | None) -> int | None:
     return number if number else None
 
 
+#: The escape character of `like_pattern`'s text, as `contains(..., escape=LIKE_ESCAPE)` needs it.
+LIKE_ESCAPE = "/"
+
+
+def like_pattern(text: str) -> str:
+    """`text` to find within a column by `contains(bindparam(...), escape=LIKE_ESCAPE)`, its
+    wildcards escaped as `autoescape=True` escapes a literal (which a bound parameter cannot take)."""
+    return text.replace("/", "//").replace("%", "/%").replace("_", "/_")
+
+
 class IdConverter(BaseConverter):
     """An id in a URL: 1 to MAX_ID in ASCII digits; anything else matches no page (a 404)."""
 

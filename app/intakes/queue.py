@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, bindparam, func, select
 
 from app.audit.models import AuditEvent
 from app.councils.models import Council
 from app.extensions import db
 from app.intakes import tally
 from app.intakes.models import QUEUE_ORDER, Intake, Nomination, NominationStatus, NominationTally
-from app.params import query_id
+from app.params import LIKE_ESCAPE, like_pattern, query_id
 
 #: Queue views beyond the statuses: the things waiting for the programme team to confirm.
 OFFERED = "offered"
@@ -46,28 +47,34 @@ class QueueFilter:
             status=status if status in statuses else None,
         )
 
-    def where(self, statement, *, with_status: bool = True):
-        if self.intake_id:
-            statement = statement.where(Nomination.intake_id == self.intake_id)
-        if self.council:
-            named = select(Council.id).where(func.lower(Council.name).contains(self.council.lower(), autoescape=True))
-            statement = statement.where(Nomination.council_id.in_(named))
-        if not with_status or self.status is None:
-            return statement
-        if self.status == OFFERED:
-            return statement.where(Nomination.is_offered)
-        if self.status == SUBSTITUTION:
-            return statement.where(Nomination.substitution_pending)
-        return statement.where(Nomination.status == NominationStatus(self.status))
+    def parameters(self) -> dict:
+        """The filters' values for the bind parameters of the queue's statements."""
+        return {"intake_id": self.intake_id, "council": like_pattern(self.council.lower())}
 
 
-def rows(filters: QueueFilter, page: int, per_page: int) -> list:
-    """One page of the nominations matching the filters, in the queue's order (QUEUE_ORDER),
-    as rows of what the queue shows of each: the queue's status tags read `status`,
-    `is_offered` and `substitution_pending` from a row as from a nomination.
+def _where(statement: Select, by_intake: bool, by_council: bool, status: str | None = None) -> Select:
+    """`statement` narrowed to the filters asked for, their values left to the bind parameters
+    `intake_id` and `council` (QueueFilter.parameters)."""
+    if by_intake:
+        statement = statement.where(Nomination.intake_id == bindparam("intake_id"))
+    if by_council:
+        named = select(Council.id).where(func.lower(Council.name).contains(bindparam("council"), escape=LIKE_ESCAPE))
+        statement = statement.where(Nomination.council_id.in_(named))
+    if status == OFFERED:
+        return statement.where(Nomination.is_offered)
+    if status == SUBSTITUTION:
+        return statement.where(Nomination.substitution_pending)
+    if status is not None:
+        return statement.where(Nomination.status == NominationStatus(status))
+    return statement
 
-    Rows rather than nominations, since loading each nomination with its intake, the intake's
-    course and its council cost the page more than drawing it."""
+
+# The queue's statements are made once for each set of filters asked for, on first use (when
+# every model is mapped), and run with the filters' values: making them cost the page more
+# than running them.
+
+@cache
+def _page_select(by_intake: bool, by_council: bool, status: str | None) -> Select:
     statement = (
         select(
             Nomination.id,
@@ -84,8 +91,43 @@ def rows(filters: QueueFilter, page: int, per_page: int) -> list:
         .join(Council, Council.id == Nomination.council_id)
         .join(Intake, Intake.id == Nomination.intake_id)
     )
-    statement = filters.where(statement).order_by(*QUEUE_ORDER).limit(per_page).offset((page - 1) * per_page)
-    return db.session.execute(statement).all()
+    return (
+        _where(statement, by_intake, by_council, status)
+        .order_by(*QUEUE_ORDER)
+        .limit(bindparam("limit"))
+        .offset(bindparam("offset"))
+    )
+
+
+@cache
+def _counts_select(by_intake: bool, by_council: bool) -> Select:
+    if by_council:
+        statement = select(Nomination.status, *tally.counted_columns()).group_by(Nomination.status)
+        return _where(statement, by_intake, by_council)
+    statement = select(
+        NominationTally.status,
+        func.sum(NominationTally.nominations),
+        func.sum(NominationTally.offered),
+        func.sum(NominationTally.substitutions),
+    ).group_by(NominationTally.status)
+    return statement.where(NominationTally.intake_id == bindparam("intake_id")) if by_intake else statement
+
+
+@cache
+def _intakes_select() -> Select:
+    return select(Intake.id, Intake.name).order_by(Intake.closes_at.desc())
+
+
+def rows(filters: QueueFilter, page: int, per_page: int) -> list:
+    """One page of the nominations matching the filters, in the queue's order (QUEUE_ORDER),
+    as rows of what the queue shows of each: the queue's status tags read `status`,
+    `is_offered` and `substitution_pending` from a row as from a nomination.
+
+    Rows rather than nominations, since loading each nomination with its intake, the intake's
+    course and its council cost the page more than drawing it."""
+    statement = _page_select(bool(filters.intake_id), bool(filters.council), filters.status)
+    parameters = filters.parameters() | {"limit": per_page, "offset": (page - 1) * per_page}
+    return db.session.execute(statement, parameters).all()
 
 
 def total(filters: QueueFilter, counts: dict[str, int]) -> int:
@@ -100,21 +142,9 @@ def counts(filters: QueueFilter) -> dict[str, int]:
     intake and council filters (not the status one, so every count stays visible).
 
     Read from the tally, unless a council is asked for: then counted, among its few."""
-    if filters.council:
-        statement = select(Nomination.status, *tally.counted_columns()).group_by(Nomination.status)
-        rows = db.session.execute(filters.where(statement, with_status=False)).all()
-    else:
-        statement = select(
-            NominationTally.status,
-            func.sum(NominationTally.nominations),
-            func.sum(NominationTally.offered),
-            func.sum(NominationTally.substitutions),
-        ).group_by(NominationTally.status)
-        if filters.intake_id:
-            statement = statement.where(NominationTally.intake_id == filters.intake_id)
-        rows = db.session.execute(statement).all()
+    statement = _counts_select(bool(filters.intake_id), bool(filters.council))
     result = {status.value: 0 for status in NominationStatus} | {OFFERED: 0, SUBSTITUTION: 0}
-    for status, total, offered, substitutions in rows:
+    for status, total, offered, substitutions in db.session.execute(statement, filters.parameters()):
         result[NominationStatus(status).value] = int(total)
         result[OFFERED] += int(offered)
         result[SUBSTITUTION] += int(substitutions)
@@ -123,7 +153,7 @@ def counts(filters: QueueFilter) -> dict[str, int]:
 
 def intake_options() -> list[tuple[int, str]]:
     """(id, name) of every intake for the queue's filter, the latest to close first."""
-    return db.session.execute(select(Intake.id, Intake.name).order_by(Intake.closes_at.desc())).all()
+    return db.session.execute(_intakes_select()).all()
 
 
 def history(nomination: Nomination) -> list[AuditEvent]:
