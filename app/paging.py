@@ -1,9 +1,9 @@
 """Pages of things db.paginate cannot page, or cannot page cheaply.
 
 Use `db.paginate` for a select of one entity, `paginate_rows` for rows, `paginate_list` for
-lists, `paginate_counted` when the total is known already, `paginate_uncounted` when
-counting would read every row (a page then links only to the previous and next) and
-`paginate_read` for a page whose items and total were read already."""
+lists, `paginate_counted` when the total is known already, `paginate_read` for a page whose items
+and total were read already and `paginate_read_uncounted` for one whose items were read but
+whose total would read every row to count (a page then links only to the previous and next)."""
 
 from __future__ import annotations
 
@@ -57,13 +57,13 @@ class CountedPage(SelectPagination):
         return self._query_args["total"]
 
 
-class UncountedPage(SelectPagination):
-    """A page of a select of one entity that reads one row more than it shows, to know whether
-    there is a next page, rather than count them all. Its total is None."""
+class ReadUncountedPage(Pagination):
+    """A page of items the caller has read already, with one more than it shows if there is a
+    next page, rather than count them all: it links only to the previous and next. Its total
+    is None."""
 
     def _query_items(self) -> list:
-        statement = self._query_args["select"].limit(self.per_page + 1).offset(self._query_offset)
-        items = list(self._query_args["session"].execute(statement).unique().scalars())
+        items = self._query_args["items"]
         self._more = len(items) > self.per_page
         return items[: self.per_page]
 
@@ -74,10 +74,6 @@ class UncountedPage(SelectPagination):
 
 def paginate_counted(statement, per_page: int, total: int) -> CountedPage:
     return CountedPage(select=statement, session=db.session(), total=total, per_page=per_page, error_out=False)
-
-
-def paginate_uncounted(statement, per_page: int) -> UncountedPage:
-    return UncountedPage(select=statement, session=db.session(), per_page=per_page, error_out=False, count=False)
 
 
 def paginate_rows(statement, per_page: int) -> RowPage:
@@ -91,6 +87,12 @@ def requested_page() -> int:
 
 def paginate_read(items: list, page: int, per_page: int, total: int) -> ReadPage:
     return ReadPage(items=items, total=total, page=page, per_page=per_page, error_out=False)
+
+
+def paginate_read_uncounted(items: list, page: int, per_page: int) -> ReadUncountedPage:
+    """A page of `items` read for page number `page`: up to `per_page` of them and one more if
+    there is a next page."""
+    return ReadUncountedPage(items=items, page=page, per_page=per_page, error_out=False, count=False)
 
 
 def paginate_list(items: list, per_page: int, each: Callable | None = None) -> ListPage:

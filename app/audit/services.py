@@ -5,15 +5,17 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from datetime import date, datetime, time, timedelta
+from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, bindparam, func, select
 from sqlalchemy.orm import contains_eager
 
 from app.audit.models import AuditEvent
 from app.auth.models import User
 from app.extensions import db
-from app.params import FIRST_YEAR, LAST_YEAR, whole_number
+from app.params import FIRST_YEAR, LAST_YEAR, LIKE_ESCAPE, like_pattern, whole_number
 from app.timeutil import format_datetime, to_utc, utcnow
 
 
@@ -39,13 +41,102 @@ BATCH = 1000
 #: The most events one CSV holds.
 MOST_EXPORTED = 50_000
 CSV_HEADER = ["When", "Who", "Email", "Action", "Object", "Object id", "What changed"]
+#: The most events the log counts for a caption; past it, the caption says "more than".
+MOST_COUNTED = 1000
 
 
-def csv_rows(statement: Select) -> Iterator[list]:
-    """The events of a `filtered_events` select as CSV rows, read in batches as they are
+@dataclass(frozen=True)
+class EventFilter:
+    """What the log is narrowed to, as the values of its statements' bind parameters: each
+    one given (not None) narrows it."""
+
+    #: Part of the actor's name or email address, lower case, its wildcards escaped.
+    person: str | None = None
+    #: The start of the action, as a LIKE pattern.
+    action: str | None = None
+    #: The object's type, lower case, and its id.
+    object_type: str | None = None
+    object_id: int | None = None
+    #: From this time (UTC) and before that.
+    since: datetime | None = None
+    until: datetime | None = None
+
+    def given(self) -> tuple[str, ...]:
+        """The names of the filters given, which pick the statement that applies them."""
+        return tuple(name for name, value in vars(self).items() if value is not None)
+
+
+def _narrowed(statement: Select, given: tuple[str, ...]) -> Select:
+    """`statement` narrowed by the filters named in `given`, their values left to the bind
+    parameters of the same names (EventFilter). `statement` joins the actor as User."""
+    person = bindparam("person")
+    criteria = {
+        "person": func.lower(User.name).contains(person, escape=LIKE_ESCAPE) | User.email.contains(person, escape=LIKE_ESCAPE),
+        "action": AuditEvent.action.like(bindparam("action")),
+        "object_type": func.lower(AuditEvent.object_type) == bindparam("object_type"),
+        "object_id": AuditEvent.object_id == bindparam("object_id"),
+        "since": AuditEvent.at >= bindparam("since"),
+        "until": AuditEvent.at < bindparam("until"),
+    }
+    return statement.where(*(criteria[name] for name in given))
+
+
+# The log's statements are made once for each set of filters given, on first use (when every
+# model is mapped), and run with the filters' values: making them cost the page as much as
+# running them.
+
+#: The log's order: newest first.
+_NEWEST_FIRST = (AuditEvent.at.desc(), AuditEvent.id.desc())
+
+
+@cache
+def _page_select(given: tuple[str, ...]) -> Select:
+    # Who acted is all the log shows of them: not their council, nor their roles.
+    statement = select(
+        AuditEvent.at,
+        User.name.label("actor_name"),
+        AuditEvent.action,
+        AuditEvent.object_type,
+        AuditEvent.object_id,
+        AuditEvent.changes,
+    ).outerjoin(User, User.id == AuditEvent.actor_id)
+    return _narrowed(statement, given).order_by(*_NEWEST_FIRST).limit(bindparam("limit")).offset(bindparam("offset"))
+
+
+@cache
+def _count_select(given: tuple[str, ...]) -> Select:
+    matching = _narrowed(select(AuditEvent.id).outerjoin(User, User.id == AuditEvent.actor_id), given)
+    return select(func.count()).select_from(matching.limit(bindparam("most")).subquery())
+
+
+@cache
+def _export_select(given: tuple[str, ...]) -> Select:
+    statement = (
+        select(AuditEvent)
+        .outerjoin(User, User.id == AuditEvent.actor_id)
+        .options(contains_eager(AuditEvent.actor).lazyload("*"))
+    )
+    return _narrowed(statement, given).order_by(*_NEWEST_FIRST).limit(MOST_EXPORTED)
+
+
+def page_of_events(events: EventFilter, page: int, per_page: int) -> list:
+    """The `page`th `per_page` events matching the filters, newest first, and one more if there
+    is a next page, as rows of what the log shows of each: when, the actor's name (None for
+    the system), the action, the object's type and id, and what changed."""
+    parameters = vars(events) | {"limit": per_page + 1, "offset": (page - 1) * per_page}
+    return db.session.execute(_page_select(events.given()), parameters).all()
+
+
+def count_up_to(events: EventFilter, most: int = MOST_COUNTED) -> int:
+    """How many events match the filters, counting no further than `most` + 1."""
+    return db.session.scalar(_count_select(events.given()), vars(events) | {"most": most + 1})
+
+
+def csv_rows(events: EventFilter) -> Iterator[list]:
+    """The events matching the filters as CSV rows, newest first, read in batches as they are
     written (from the query csv_response's stream starts)."""
-    events = db.session.scalars(statement.limit(MOST_EXPORTED).execution_options(yield_per=BATCH))
-    for e in events:
+    statement = _export_select(events.given()).execution_options(yield_per=BATCH)
+    for e in db.session.scalars(statement, vars(events)):
         yield [format_datetime(e.at), e.actor.name if e.actor else "System", e.actor.email if e.actor else "",
                e.action, e.object_type, e.object_id, json.dumps(e.changes or {}, ensure_ascii=False, default=str)]
 
@@ -59,29 +150,19 @@ def _parse_day(text: str) -> date | None:
     return day if FIRST_YEAR <= day.year <= LAST_YEAR else None
 
 
-def filtered_events(args) -> tuple[Select, dict, dict]:
-    """A select of events matching the filters, the filters as understood, and any errors."""
-    # Who acted is all the log shows of them: not their council, nor their roles.
-    statement = (
-        select(AuditEvent)
-        .outerjoin(User, User.id == AuditEvent.actor_id)
-        .options(contains_eager(AuditEvent.actor).lazyload("*"))
-        .order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
-    )
+def filtered_events(args) -> tuple[EventFilter, dict, dict]:
+    """The filters of a query string: as the log applies them, as typed, and any errors."""
     filters = {key: args.get(key, "").strip() for key in ("person", "action", "object", "from", "to")}
     errors = {}
+    narrowed = {}
     if filters["person"]:
-        person = filters["person"].lower()
-        statement = statement.where(
-            func.lower(User.name).contains(person, autoescape=True) | User.email.contains(person, autoescape=True)
-        )
+        narrowed["person"] = like_pattern(filters["person"].lower())
     if filters["action"]:
-        statement = statement.where(AuditEvent.action.like(f"{filters['action']}%"))
+        narrowed["action"] = f"{filters['action']}%"
     if filters["object"]:
         kind, _, number = filters["object"].partition(":")
-        statement = statement.where(func.lower(AuditEvent.object_type) == kind.lower())
-        if (object_id := whole_number(number)) is not None:
-            statement = statement.where(AuditEvent.object_id == object_id)
+        narrowed["object_type"] = kind.lower()
+        narrowed["object_id"] = whole_number(number)
     days = {}
     for key in ("from", "to"):
         if filters[key]:
@@ -89,21 +170,21 @@ def filtered_events(args) -> tuple[Select, dict, dict]:
             if days[key] is None:
                 errors[key] = "Enter a date like 2027-03-14"
     if days.get("from"):
-        statement = statement.where(AuditEvent.at >= to_utc(datetime.combine(days["from"], time.min)))
+        narrowed["since"] = to_utc(datetime.combine(days["from"], time.min))
     if days.get("to"):
-        next_day = datetime.combine(days["to"] + timedelta(days=1), time.min)
-        statement = statement.where(AuditEvent.at < to_utc(next_day))
-    return statement, filters, errors
+        narrowed["until"] = to_utc(datetime.combine(days["to"] + timedelta(days=1), time.min))
+    return EventFilter(**narrowed), filters, errors
 
 
-#: The most events the log counts for a caption; past it, the caption says "more than".
-MOST_COUNTED = 1000
-
-
-def count_up_to(statement: Select, most: int = MOST_COUNTED) -> int:
-    """How many events the select matches, counting no further than `most` + 1."""
-    matching = statement.order_by(None).with_only_columns(AuditEvent.id).limit(most + 1).subquery()
-    return db.session.scalar(select(func.count()).select_from(matching))
+@cache
+def _actions_select() -> Select:
+    first = select(func.min(AuditEvent.action).label("action"))
+    actions = first.cte("actions", recursive=True)
+    later = (
+        select(func.min(AuditEvent.action)).where(AuditEvent.action > actions.c.action).scalar_subquery()
+    )
+    actions = actions.union_all(select(later.label("action")).where(actions.c.action.is_not(None)))
+    return select(actions.c.action).where(actions.c.action.is_not(None)).order_by(actions.c.action)
 
 
 def actions_recorded() -> list[str]:
@@ -111,14 +192,4 @@ def actions_recorded() -> list[str]:
 
     Read by hopping along the index on action from each one to the next (a loose index scan),
     so it costs one step per action, not one per event."""
-    first = select(func.min(AuditEvent.action).label("action"))
-    actions = first.cte("actions", recursive=True)
-    later = (
-        select(func.min(AuditEvent.action)).where(AuditEvent.action > actions.c.action).scalar_subquery()
-    )
-    actions = actions.union_all(select(later.label("action")).where(actions.c.action.is_not(None)))
-    return list(
-        db.session.scalars(
-            select(actions.c.action).where(actions.c.action.is_not(None)).order_by(actions.c.action)
-        ).all()
-    )
+    return list(db.session.scalars(_actions_select()).all())

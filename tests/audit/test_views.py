@@ -46,8 +46,8 @@ def test_the_log_pages_newest_first_without_counting_and_offers_each_action_once
     assert actions_on(first)[0] == "user.invited"
     assert first.select_one(".govuk-pagination__prev") is None
     assert first.select_one("caption").get_text(strip=True) == "52 events"
-    statement, _, _ = filtered_events({})
-    assert count_up_to(statement, most=10) == 11  # the caption then says "More than 10 events"
+    events, _, _ = filtered_events({})
+    assert count_up_to(events, most=10) == 11  # the caption then says "More than 10 events"
     assert [o["value"] for o in first.select("#action option")] == ["", "council.imported", "council.updated", "user.invited"]
     second = parse(admin_client.get(first.select_one(".govuk-pagination__next a")["href"]))
     assert actions_on(second) == ["council.updated", "council.imported"]
