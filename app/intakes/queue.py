@@ -120,8 +120,8 @@ def _intakes_select() -> Select:
 
 def rows(filters: QueueFilter, page: int, per_page: int) -> list:
     """One page of the nominations matching the filters, in the queue's order (QUEUE_ORDER),
-    as rows of what the queue shows of each: the queue's status tags read `status`,
-    `is_offered` and `substitution_pending` from a row as from a nomination.
+    as rows of what the queue shows of each: (id, nominee_name, job_title, created_at, status,
+    waitlist_position, is_offered, substitution_pending, council_name, intake_name).
 
     Rows rather than nominations, since loading each nomination with its intake, the intake's
     course and its council cost the page more than drawing it."""
