@@ -18,14 +18,15 @@ def absolute_url(endpoint: str, **values) -> str:
     return adapter.build(endpoint, values, force_external=True)
 
 
-def url_for_page(number: int) -> str:
-    """This page's URL, with its filters kept, at another page number.
+def page_url_prefix() -> str:
+    """This page's URL, with its filters kept, up to the number of another page: a paged list's
+    links append each number, rather than building the URL again for each.
 
     The query string is kept as it came, never handed to `url_for` as its options: a
     `?_external=1&_anchor=x` must stay a query argument, not make an absolute link.
     """
     query = [(key, value) for key, value in request.args.items(multi=True) if key != "page"]
-    return url_for(request.endpoint, **(request.view_args or {})) + "?" + urlencode(query + [("page", number)])
+    return url_for(request.endpoint, **(request.view_args or {})) + "?" + urlencode(query + [("page", "")])
 
 
 #: An id no row has, in the one URL `links_to` builds, to find where each row's id goes.
