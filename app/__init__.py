@@ -22,7 +22,7 @@ from app.forms import wtforms_errors
 from app.govuk import Environment, govuk_tag
 from app.navigation import navigation_for
 from app.timeutil import format_date, format_datetime, format_when
-from app.urls import links_to, page_url_prefix
+from app.urls import links_choosing, links_to, page_url_prefix
 from app.wording import plural
 
 # Every model, so that metadata, migrations and relationships see them all.
@@ -116,6 +116,7 @@ def init_jinja(app: Flask) -> None:
     app.jinja_env.globals["navigation_for"] = navigation_for
     app.jinja_env.globals["page_url_prefix"] = page_url_prefix
     app.jinja_env.globals["links_to"] = links_to
+    app.jinja_env.globals["links_choosing"] = links_choosing
     app.jinja_env.globals["service_name"] = app.config["SERVICE_NAME"]
     WTFormsHelpers(app)
     app.jinja_env.globals["wtforms_errors"] = wtforms_errors  # ours: a date's error links to its day box

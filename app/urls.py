@@ -1,5 +1,6 @@
 """Links beyond `url_for`: absolute ones for emails, calendars and certificates, a paged
-list's links to its other pages, and a table's links to each of its rows.
+list's links to its other pages, a table's links to each of its rows and a list's links to
+each of its choices.
 
 Absolute links are made outside any request too (by the scheduler and CLI), from BASE_URL, so
 they never depend on the Host header of whoever happens to be asking.
@@ -38,3 +39,11 @@ def links_to(endpoint: str, key: str, ids) -> list[str]:
     of its rows, and url_for costs as much as drawing a row."""
     before, after = url_for(endpoint, **{key: _SAMPLE_ID}).split(str(_SAMPLE_ID))
     return [f"{before}{id_}{after}" for id_ in ids]
+
+
+def links_choosing(endpoint: str, key: str, choices, **values) -> list[str]:
+    """`url_for(endpoint, **values, key=choice)` for each of `choices`, building the URL once:
+    `key` is a query argument, written last, as url_for writes it when given last."""
+    base = url_for(endpoint, **values)
+    joiner = "&" if "?" in base else "?"
+    return [f"{base}{joiner}{urlencode({key: choice})}" for choice in choices]
