@@ -19,10 +19,10 @@ from app.auth import sessions as _sessions  # noqa: F401  (Flask-Login's user lo
 from app.cli import register as register_cli
 from app.extensions import csrf, db, limiter, login_manager, migrate
 from app.forms import wtforms_errors
-from app.govuk import Environment, govuk_tag
+from app.govuk import Environment, govuk_tag, pagination, pagination_link
 from app.navigation import navigation_for
 from app.timeutil import format_date, format_datetime, format_when
-from app.urls import links_choosing, links_to, page_url_prefix
+from app.urls import links_choosing, links_to
 from app.wording import plural
 
 # Every model, so that metadata, migrations and relationships see them all.
@@ -114,7 +114,6 @@ def init_jinja(app: Flask) -> None:
     app.jinja_env.filters["when"] = format_when
     app.jinja_env.filters["plural"] = plural
     app.jinja_env.globals["navigation_for"] = navigation_for
-    app.jinja_env.globals["page_url_prefix"] = page_url_prefix
     app.jinja_env.globals["links_to"] = links_to
     app.jinja_env.globals["links_choosing"] = links_choosing
     app.jinja_env.globals["service_name"] = app.config["SERVICE_NAME"]
@@ -127,6 +126,8 @@ def init_jinja(app: Flask) -> None:
         app.jinja_env.globals[name] = getattr(module, name)
     app.jinja_env.globals["govuk_frontend_table"] = app.jinja_env.globals.pop("govukTable")  # base.html wraps it
     app.jinja_env.globals["govukTag"] = govuk_tag
+    app.jinja_env.globals["pagination"] = pagination
+    app.jinja_env.globals["pagination_link"] = pagination_link
 
 
 #: (component folder, macro) of each GOV.UK Frontend macro our templates use, as globals.
