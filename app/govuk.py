@@ -44,7 +44,8 @@ def pagination_link(kind: str, href: str, label: str | None = None) -> Markup:
     title = ('<span class="govuk-pagination__link-title">%s<span class="govuk-visually-hidden"> page</span></span>'
              % ("Previous" if kind == "prev" else "Next"))
     if label:
-        title += f'\n<span class="govuk-visually-hidden">:</span><span class="govuk-pagination__link-label">{escape(label)}</span>'
+        title += ('\n<span class="govuk-visually-hidden">:</span>'
+                  f'<span class="govuk-pagination__link-label">{escape(label)}</span>')
     parts = (_ARROWS[kind], title) if kind == "prev" or label else (title, _ARROWS[kind])
     return Markup(f'<div class="govuk-pagination__{kind}">\n'
                   f'<a class="govuk-link govuk-pagination__link" href="{escape(href)}" rel="{kind}">\n'

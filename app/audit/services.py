@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from datetime import date, datetime, time, timedelta
 from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
 from functools import cache
 from typing import Any
 
@@ -103,7 +103,9 @@ def _page_select(given: tuple[str, ...]) -> Select:
         _events.c.object_id,
         _events.c.changes,
     ).select_from(_EVENTS_AND_ACTORS)
-    return _narrowed(statement, given).order_by(*_NEWEST_FIRST).limit(bindparam("limit")).offset(bindparam("offset"))
+    return (
+        _narrowed(statement, given).order_by(*_NEWEST_FIRST).limit(bindparam("limit")).offset(bindparam("offset"))
+    )
 
 
 @cache
