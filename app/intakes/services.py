@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import cache
 
-from sqlalchemy import case, func, select
+from sqlalchemy import Select, bindparam, case, func, select
 from wtforms import SelectChoice
 
 from app.audit.services import record
@@ -138,20 +139,27 @@ def _used_by_intake(intake_ids) -> dict[int, int]:
     return {intake_id: int(used) for intake_id, used in db.session.execute(statement).all()}
 
 
+@cache
+def _places_select() -> Select:
+    """For each of intakes `intakes`: the places council `council_id` holds, every council's,
+    and the council's own allocation if it has one. Built once."""
+    council_id = bindparam("council_id")
+    holding = (Nomination.intake_id == Intake.id) & Nomination.status.in_(HOLDS_A_PLACE)
+    return select(
+        Intake.id,
+        select(func.count(Nomination.id)).where(holding, Nomination.council_id == council_id).scalar_subquery(),
+        tally.places_used(Intake.id),
+        select(CouncilPlaces.places).where(CouncilPlaces.intake_id == Intake.id,
+                                           CouncilPlaces.council_id == council_id).scalar_subquery(),
+    ).where(Intake.id.in_(bindparam("intakes", expanding=True)))
+
+
 def places_for(intakes: list[Intake], council: Council) -> dict[int, Places]:
     """Each intake's Places for one council, in one query however many intakes."""
-    holding = (Nomination.intake_id == Intake.id) & Nomination.status.in_(HOLDS_A_PLACE)
     counts = {
         intake_id: (mine, every, override)
         for intake_id, mine, every, override in db.session.execute(
-            select(
-                Intake.id,
-                select(func.count(Nomination.id)).where(holding, Nomination.council_id == council.id).scalar_subquery(),
-                tally.places_used(Intake.id),
-                select(CouncilPlaces.places).where(CouncilPlaces.intake_id == Intake.id,
-                                                   CouncilPlaces.council_id == council.id).scalar_subquery(),
-            ).where(Intake.id.in_([intake.id for intake in intakes]))
-        )
+            _places_select(), {"council_id": council.id, "intakes": [intake.id for intake in intakes]})
     }
     return {
         intake.id: Places(

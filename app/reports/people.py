@@ -12,6 +12,7 @@ from sqlalchemy.orm import lazyload
 from app.certificates.completion import Completion, completions_for, lesson_tallies
 from app.certificates.models import Certificate
 from app.cohorts.attendance import AttendanceFigure, figures_for
+from app.cohorts.changes import revision_columns
 from app.cohorts.models import Cohort, Enrolment
 from app.councils.models import Council
 from app.courses.services import Progress
@@ -57,15 +58,46 @@ def nominations_list(council: Council, intake_id: int | None = None) -> list[Nom
                                    {"council_id": council.id, "intake_id": intake_id}))
 
 
-def intakes_of(council: Council, now: datetime) -> list[Intake]:
-    """Intakes open now or that the council has nominated to, newest first: their places
-    head the page, and they fill its filter."""
-    nominated = select(Nomination.intake_id).where(Nomination.council_id == council.id)
-    return db.session.scalars(
+@cache
+def _nominees_revision_select() -> Select:
+    """Council `council_id`'s nominations, how many and when one last changed, and the
+    revision of every cohort its nominees have places in (changes.revision_columns)."""
+    council_id = bindparam("council_id")
+    theirs = Nomination.council_id == council_id
+    cohorts = select(Enrolment.cohort_id).where(or_(
+        Enrolment.nomination_id.in_(select(Nomination.id).where(theirs)),
+        Enrolment.user_id.in_(select(Nomination.participant_id).where(theirs)),
+    )).scalar_subquery()
+    return select(
+        select(func.count(Nomination.id)).where(theirs).scalar_subquery(),
+        select(func.max(Nomination.updated_at)).where(theirs).scalar_subquery(),
+        *revision_columns(cohorts),
+    )
+
+
+def nominees_revision(council: Council, now: datetime) -> tuple:
+    """What the council's nominees and their progress are made from, in brief: the same while
+    none of its nominations is added or changed, no write touches a cohort any of them is in,
+    and none of those cohorts' sessions starts or ends. Read it before the nominees."""
+    return tuple(db.session.execute(_nominees_revision_select(), {"council_id": council.id, "now": now}).one())
+
+
+@cache
+def _intakes_select() -> Select:
+    """Intakes open at `now` or that council `council_id` has nominated to: built once."""
+    nominated = select(Nomination.intake_id).where(Nomination.council_id == bindparam("council_id"))
+    now = bindparam("now")
+    return (
         select(Intake)
         .where(or_(Intake.id.in_(nominated), and_(Intake.opens_at <= now, Intake.closes_at > now)))
         .order_by(Intake.closes_at.desc(), Intake.id.desc())
-    ).all()
+    )
+
+
+def intakes_of(council: Council, now: datetime) -> list[Intake]:
+    """Intakes open now or that the council has nominated to, newest first: their places
+    head the page, and they fill its filter."""
+    return db.session.scalars(_intakes_select(), {"council_id": council.id, "now": now}).all()
 
 
 def council_places(council: Council, intakes: list[Intake]) -> list[tuple[Intake, Places]]:

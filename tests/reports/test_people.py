@@ -3,8 +3,13 @@
 import csv
 import io
 
+from sqlalchemy import select
+
+from app.auth.models import User
+from app.courses.models import Lesson
+from app.courses.services import complete_lesson, outline
 from app.extensions import db
-from app.intakes.models import NominationStatus
+from app.intakes.models import Intake, Nomination, NominationStatus
 from tests.factories import make_nomination
 from tests.pages import parse
 
@@ -113,3 +118,27 @@ def test_a_lead_without_a_council_has_nobody_to_follow(login):
     lead.council = None
     db.session.commit()
     assert login(lead).get("/our-people/").status_code == 404
+
+
+def test_the_nominees_are_kept_until_something_they_show_changes(login, programme, count_queries):
+    lead = login(programme.leads[programme.councils[0]])
+    aisha = programme.enrolments["a1"].user_id
+    lessons = [lesson.id for module in outline(programme.alpha.course_version) for lesson in module.lessons]
+    assert people(served(lead.get("/our-people/")))["Aisha Khan"][2].startswith("Lessons: 3 of 4")
+    db.session.expunge_all()
+    with count_queries() as counter:
+        served(lead.get("/our-people/"))
+    assert counter.count <= 4  # the account, the intakes, the nominees' revision and the places
+
+    complete_lesson(db.session.get(User, aisha), db.session.get(Lesson, lessons[3]))
+    db.session.commit()
+    assert people(served(lead.get("/our-people/")))["Aisha Khan"][2].startswith("Lessons: 4 of 4")
+
+    wren = db.session.scalar(select(Nomination).where(Nomination.nominee_name == "Amy Wren"))
+    wren.status = NominationStatus.DECLINED
+    db.session.commit()
+    assert people(served(lead.get("/our-people/")))["Amy Wren"][0] == "Spring 2027 Declined"
+
+    db.session.get(Intake, programme.spring.id).name = "Spring 2027, renamed"
+    db.session.commit()
+    assert people(served(lead.get("/our-people/")))["Amy Wren"][0] == "Spring 2027, renamed Declined"
