@@ -1,10 +1,11 @@
 """Which cohorts each write changed, so that a page worked out from many rows can be kept
 (app/kept.py) for as long as nothing it shows has changed.
 
-A cohort's dashboard and attendance matrix read its participants' lessons, attempts,
-submissions, marks, sessions and names. Every flush is looked at, so no write through the ORM
+A cohort's dashboard and attendance matrix, and a council's people, read participants'
+lessons, attempts, submissions, marks, certificates, sessions and names. Every flush is looked at, so no write through the ORM
 can forget to say what it changed: the cohorts it touched each get a CohortChange row in the
-same transaction, and a cohort's revision is how many rows it has and the latest. Counting
+same transaction, and a cohort's revision is how many rows it has, the latest, and when its
+next session starts or ends. Counting
 them, rather than taking the newest id, also sees a transaction that began first and committed
 last. The scheduler folds old rows away each hour (`compact`), so counting stays cheap.
 What a person does (reads, attempts, submits, is marked, is renamed) changes every
@@ -19,8 +20,8 @@ from collections import defaultdict
 from datetime import datetime, timedelta
 from functools import cache
 
-from sqlalchemy import Integer, Select, bindparam, case, delete, event, func, insert, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy import Integer, Select, bindparam, case, delete, event, func, insert, select, union
+from sqlalchemy.orm import Session, aliased
 
 from app.assessments.models import QuizAttempt, Submission
 from app.auth.models import User
@@ -55,21 +56,20 @@ KINDS = ("cohorts", "users", "enrolments", "councils", "versions", "modules")
 @cache
 def _touched_select() -> Select:
     """The cohorts that still exist among those named, or of the people, enrolments' people,
-    councils' people, versions and modules' versions named: built once."""
+    councils' people, versions and modules' versions named: built once, as a union of
+    lookups that each read an index, so that a write costs the same at any size."""
     ids = {kind: bindparam(kind, expanding=True) for kind in KINDS}
-    people = or_(
-        Enrolment.user_id.in_(ids["users"]),
-        Enrolment.user_id.in_(select(Enrolment.user_id).where(Enrolment.id.in_(ids["enrolments"]))
-                              .scalar_subquery()),
-        Enrolment.user_id.in_(select(User.id).where(User.council_id.in_(ids["councils"])).scalar_subquery()),
+    placed = Enrolment.cohort_id
+    other = aliased(Enrolment)
+    return union(
+        select(Cohort.id).where(Cohort.id.in_(ids["cohorts"])),
+        select(placed).where(Enrolment.user_id.in_(ids["users"])),
+        select(placed).join(other, other.user_id == Enrolment.user_id).where(other.id.in_(ids["enrolments"])),
+        select(placed).join(User, User.id == Enrolment.user_id).where(User.council_id.in_(ids["councils"])),
+        select(Cohort.id).where(Cohort.course_version_id.in_(ids["versions"])),
+        select(Cohort.id).join(Module, Module.version_id == Cohort.course_version_id)
+        .where(Module.id.in_(ids["modules"])),
     )
-    return select(Cohort.id).where(or_(
-        Cohort.id.in_(ids["cohorts"]),
-        Cohort.id.in_(select(Enrolment.cohort_id).where(people).scalar_subquery()),
-        Cohort.course_version_id.in_(ids["versions"]),
-        Cohort.course_version_id.in_(select(Module.version_id).where(Module.id.in_(ids["modules"]))
-                                     .scalar_subquery()),
-    ))
 
 
 @event.listens_for(Session, "before_flush")
@@ -100,25 +100,24 @@ def _record(session, _context) -> None:
         connection.execute(insert(CohortChange.__table__), [{"cohort_id": c, "at": now} for c in sorted(cohorts)])
 
 
-def revision_columns(cohort_ids) -> tuple:
-    """Columns that sum up the cohorts whose ids `cohort_ids` (a subquery) gives: how many
+def revision_columns(cohort_ids: Select) -> tuple:
+    """Columns that sum up the cohorts whose ids `cohort_ids` (a select of one column) gives: how many
     changes they have, the latest, and the first moment after the bound `now` when one of
     their sessions starts or ends. The same while no committed write has touched them and no
     session has started or ended; read them before anything a kept page is made from."""
     now = bindparam("now")
-    sessions = select(LiveSession.starts_at, LiveSession.ends_at).where(
-        LiveSession.cohort_id.in_(cohort_ids), LiveSession.cancelled_at.is_(None)).subquery()
-    next_moment = func.min(case((sessions.c.starts_at > now, sessions.c.starts_at), else_=sessions.c.ends_at))
+    next_moment = func.min(case((LiveSession.starts_at > now, LiveSession.starts_at), else_=LiveSession.ends_at))
     return (
-        select(func.count(CohortChange.id)).where(CohortChange.cohort_id.in_(cohort_ids)).scalar_subquery(),
+        select(func.count()).select_from(CohortChange).where(CohortChange.cohort_id.in_(cohort_ids)).scalar_subquery(),
         select(func.max(CohortChange.at)).where(CohortChange.cohort_id.in_(cohort_ids)).scalar_subquery(),
-        select(next_moment).where(sessions.c.ends_at > now).scalar_subquery(),
+        select(next_moment).where(LiveSession.cohort_id.in_(cohort_ids), LiveSession.cancelled_at.is_(None),
+                                  LiveSession.ends_at > now).scalar_subquery(),
     )
 
 
 @cache
 def _revision_select() -> Select:
-    return select(*revision_columns(select(bindparam("cohort_id", type_=Integer)).scalar_subquery()))
+    return select(*revision_columns(select(bindparam("cohort_id", type_=Integer))))
 
 
 def revision(cohort_id: int, now: datetime) -> tuple:

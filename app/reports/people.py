@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
 
-from sqlalchemy import Select, and_, bindparam, func, or_, select
+from sqlalchemy import Select, and_, bindparam, func, or_, select, union
 from sqlalchemy.orm import lazyload
 
 from app.certificates.completion import Completion, completions_for, lesson_tallies
@@ -38,18 +38,22 @@ def _nominations_select(by_intake: bool) -> Select:
 
 @cache
 def _nominations_page_selects(by_intake: bool) -> tuple[Select, Select]:
-    """A page of those nominations (`limit` from `offset`), and how many there are in all."""
+    """A page of those nominations (`limit` from `offset`), each beside how many there are in
+    all; and that count alone, for a page past the last."""
     every = _nominations_select(by_intake)
-    return (every.limit(bindparam("limit")).offset(bindparam("offset")),
+    return (every.add_columns(func.count().over()).limit(bindparam("limit")).offset(bindparam("offset")),
             select(func.count()).select_from(every.order_by(None).subquery()))
 
 
 def nominations_page(council: Council, intake_id: int | None, page: int, per_page: int) -> tuple[list[Nomination], int]:
-    """One page of the council's nominations, in the order of `nominations_list`, and their total."""
+    """One page of the council's nominations, in the order of `nominations_list`, and their
+    total: one query, two for a page past the last."""
     items, total = _nominations_page_selects(intake_id is not None)
     params = {"council_id": council.id, "intake_id": intake_id}
-    return (list(db.session.scalars(items, params | {"limit": per_page, "offset": (page - 1) * per_page})),
-            db.session.scalar(total, params))
+    rows = db.session.execute(items, params | {"limit": per_page, "offset": (page - 1) * per_page}).all()
+    if rows:
+        return [nomination for nomination, _ in rows], rows[0][1]
+    return [], db.session.scalar(total, params)
 
 
 def nominations_list(council: Council, intake_id: int | None = None) -> list[Nomination]:
@@ -64,14 +68,15 @@ def _nominees_revision_select() -> Select:
     revision of every cohort its nominees have places in (changes.revision_columns)."""
     council_id = bindparam("council_id")
     theirs = Nomination.council_id == council_id
-    cohorts = select(Enrolment.cohort_id).where(or_(
-        Enrolment.nomination_id.in_(select(Nomination.id).where(theirs)),
-        Enrolment.user_id.in_(select(Nomination.participant_id).where(theirs)),
-    )).scalar_subquery()
+    # A union, each half read through an index, and worked out once for the three columns.
+    cohorts = union(
+        select(Enrolment.cohort_id).where(Enrolment.nomination_id.in_(select(Nomination.id).where(theirs))),
+        select(Enrolment.cohort_id).where(Enrolment.user_id.in_(select(Nomination.participant_id).where(theirs))),
+    ).cte("their_cohorts")
     return select(
         select(func.count(Nomination.id)).where(theirs).scalar_subquery(),
         select(func.max(Nomination.updated_at)).where(theirs).scalar_subquery(),
-        *revision_columns(cohorts),
+        *revision_columns(select(cohorts.c.cohort_id)),
     )
 
 
