@@ -9,12 +9,12 @@ from markupsafe import Markup
 
 from app import access
 from app.auth.models import Role
+from app.councils.models import Council
 from app.exports import csv_response
 from app.intakes.models import Intake
 from app.kept import FOREVER, kept
 from app.paging import paginate_read, requested_page
 from app.reports import bp, people
-from app.councils.models import Council
 from app.reports.loading import lead_council, load_own_nomination
 from app.timeutil import utcnow
 
@@ -63,7 +63,7 @@ def our_people():
     return render_template(
         "reports/people.html", council=council, intakes=intakes, chosen=chosen,
         places=people.council_places(council, intakes), nominees=nominees,
-        page=paginate_read([], number, PER_PAGE, nominees.total),
+        page=paginate_read([], number, PER_PAGE, nominees.total),  # for its links: the rows are drawn
     )
 
 
