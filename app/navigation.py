@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 
 from flask import request, url_for
 
@@ -44,13 +45,21 @@ def navigation_for(user) -> list[dict]:
     """The service navigation's links for this user: text, href and whether it is the current one."""
     if not user.is_authenticated:
         return []
-    items = []
-    for item in NAV_ITEMS:
-        if not user.has_role(*item.roles):
-            continue
-        endpoint = request.endpoint or ""
-        current = endpoint == item.endpoint or (
-            item.prefix and endpoint.startswith(item.prefix) and not endpoint.startswith(item.excludes)
-        )
-        items.append({"text": item.label, "href": url_for(item.endpoint), "active": bool(current)})
-    return items
+    roles, endpoint, root = user.roles, request.endpoint or "", request.script_root
+    return [
+        {"text": item.label, "href": _href(root, item.endpoint), "active": _is_current(item, endpoint)}
+        for item in NAV_ITEMS if item.roles & roles
+    ]
+
+
+def _is_current(item: NavItem, endpoint: str) -> bool:
+    return endpoint == item.endpoint or bool(
+        item.prefix and endpoint.startswith(item.prefix) and not endpoint.startswith(item.excludes)
+    )
+
+
+@cache
+def _href(root: str, endpoint: str) -> str:
+    """Where a navigation link goes, for an application served under `root`: made once, since
+    every signed-in page draws up to ten of them."""
+    return url_for(endpoint)
