@@ -74,12 +74,17 @@ def risks(
         due = due_on(cohort, assessment)
         if due < today and status.state in NOT_HANDED_IN:
             found.append(Risk(Flag.OVERDUE, f"{assessment.label.capitalize()} was due on {format_date(due)}"))
-    started = to_utc(datetime.combine(cohort.start_on, datetime.min.time()))
+    started = _start_of(cohort)
     if cohort.start_on <= today:
         since, what = _quiet_since(enrolment, last_active, started)
         if now - since >= timedelta(days=INACTIVE_DAYS):
             found.append(Risk(Flag.INACTIVE, f"{what} {format_date(since)}"))
     return found
+
+
+def _start_of(cohort: Cohort) -> datetime:
+    """The moment the cohort starts: the start of its first day."""
+    return to_utc(datetime.combine(cohort.start_on, datetime.min.time()))
 
 
 def _quiet_since(enrolment: Enrolment, last_active: datetime | None, started: datetime) -> tuple[datetime, str]:
@@ -136,7 +141,7 @@ class Dashboard:
         than that; sometimes sooner, which costs only working it out again."""
         tomorrow = to_local(now).date() + timedelta(days=1)
         moments = [to_utc(datetime.combine(tomorrow, datetime.min.time()))]
-        started = to_utc(datetime.combine(self.cohort.start_on, datetime.min.time()))
+        started = _start_of(self.cohort)
         for row in self.rows:
             since, _ = _quiet_since(row.enrolment, row.last_active, started)
             if since + timedelta(days=INACTIVE_DAYS) > now:
