@@ -1,16 +1,16 @@
 """Pages of things db.paginate cannot page, or cannot page cheaply.
 
 Use `db.paginate` for a select of one entity, `paginate_rows` for rows, `paginate_list` for
-lists, `paginate_counted` when the total is known already, `paginate_read` for a page whose items
-and total were read already and `paginate_read_uncounted` for one whose items were read but
-whose total would read every row to count (a page then links only to the previous and next)."""
+lists, `paginate_read` for a page whose items and total were read already and
+`paginate_read_uncounted` for one whose items were read but whose total would read every row
+to count (a page then links only to the previous and next)."""
 
 from __future__ import annotations
 
 from typing import Callable
 
 from flask import request
-from flask_sqlalchemy.pagination import Pagination, SelectPagination
+from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy import func, select
 
 from app.extensions import db
@@ -50,13 +50,6 @@ class ReadPage(Pagination):
         return self._query_args["total"]
 
 
-class CountedPage(SelectPagination):
-    """A page of a select of one entity whose total the caller has counted already."""
-
-    def _query_count(self) -> int:
-        return self._query_args["total"]
-
-
 class ReadUncountedPage(Pagination):
     """A page of items the caller has read already, with one more than it shows if there is a
     next page, rather than count them all: it links only to the previous and next. Its total
@@ -70,10 +63,6 @@ class ReadUncountedPage(Pagination):
     @property
     def has_next(self) -> bool:
         return self._more
-
-
-def paginate_counted(statement, per_page: int, total: int) -> CountedPage:
-    return CountedPage(select=statement, session=db.session(), total=total, per_page=per_page, error_out=False)
 
 
 def paginate_rows(statement, per_page: int) -> RowPage:
