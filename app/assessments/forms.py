@@ -82,7 +82,7 @@ def mark_form(criteria: list[str] | None):
             validators=[Length(max=20_000, message="Feedback must be 20,000 characters or fewer")],
             widget=GovTextArea(),
         )
-        version = HiddenField()
+        version = HiddenField(validators=[Length(max=12, message="This page is out of date: reload it and mark again")])
         submit = SubmitField("Save mark", widget=GovSubmitInput())
 
     for position, criterion in enumerate(criteria or [], start=1):

@@ -92,6 +92,14 @@ def test_a_mark_without_judgements_is_refused_beside_each_criterion(login, submi
         "Choose met, partly met or not met for criterion 1", "Choose met, partly met or not met for criterion 2"]
 
 
+def test_a_tampered_page_version_asks_the_marker_to_reload_and_marks_nothing(login, submission, facilitator):
+    page = parse(login(facilitator).post(f"/marking/{submission.id}", data={**MARK, "version": "9" * 40}))
+    assert [text(a) for a in page.select(".govuk-error-summary a")] == ["This page is out of date: reload it and mark again"]
+    assert page.select_one("input[name=outcome][value=pass]").has_attr("checked")
+    db.session.refresh(submission)
+    assert not submission.is_marked
+
+
 def test_two_markers_at_once_make_one_mark_and_one_conflict_message(login, submission, facilitator, cohort):
     second = make_user("facilitator", name="Sam Second")
     cohort.facilitators.append(second)
