@@ -1,5 +1,6 @@
 import re
 
+from flask import g
 
 from app.auth.models import User
 from app.auth.services import send_requested_resets
@@ -113,6 +114,27 @@ def test_a_post_without_a_csrf_token_is_refused(client, csrf_enabled):
     token = csrf_token_from(client.get("/sign-in").get_data(as_text=True))
     ok = client.post("/sign-in", data={"email": user.email, "password": "correct-horse-battery", "csrf_token": token})
     assert ok.status_code == 302
+
+
+def test_a_sessions_form_token_works_on_its_every_page_and_in_no_other_session(app, client, csrf_enabled):
+    user = make_user("admin")
+
+    def token_on(browser, path):
+        g.pop("csrf_token", None)  # each request has its own g when served; the tests share one
+        return csrf_token_from(browser.get(path).get_data(as_text=True))
+
+    first = token_on(client, "/sign-in")
+    stranger = app.test_client()
+    assert token_on(stranger, "/sign-in") != first
+    g.pop("csrf_token", None)
+    refused = stranger.post("/sign-in", data={"email": user.email, "password": "correct-horse-battery",
+                                              "csrf_token": first})
+    assert refused.status_code == 400
+    assert client.post("/sign-in", data={"email": user.email, "password": "correct-horse-battery",
+                                         "csrf_token": first}).status_code == 302
+    again = token_on(client, "/help")
+    assert client.post("/sign-out", data={"csrf_token": again}).status_code == 302
+    assert "You have signed out" in client.get("/sign-in").get_data(as_text=True)
 
 
 def test_change_password_checks_the_current_one(login):
