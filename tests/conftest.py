@@ -12,6 +12,7 @@ from sqlalchemy import event
 
 from app import create_app
 from app.extensions import db, limiter
+from app.kept import forget_all
 from config import TestingConfig
 from tests.factories import make_user
 from tests.smtp import SmtpSink
@@ -77,7 +78,8 @@ def app(database_url, tmp_path_factory):
 
 @pytest.fixture(autouse=True)
 def _clean_database(app):
-    """Every test starts with empty tables and fresh rate limits, inside an app context."""
+    """Every test starts with empty tables, fresh rate limits and nothing kept (app/kept.py),
+    inside an app context."""
     with app.app_context():
         yield
         db.session.rollback()
@@ -86,6 +88,7 @@ def _clean_database(app):
             for table in reversed(db.metadata.sorted_tables):
                 connection.execute(table.delete())
         limiter.reset()
+        forget_all()
 
 
 @pytest.fixture

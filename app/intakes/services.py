@@ -139,37 +139,39 @@ def _used_by_intake(intake_ids) -> dict[int, int]:
     return {intake_id: int(used) for intake_id, used in db.session.execute(statement).all()}
 
 
-@cache
-def _places_select() -> Select:
-    """For each of intakes `intakes`: the places council `council_id` holds, every council's,
-    and the council's own allocation if it has one. Built once."""
-    council_id = bindparam("council_id")
+def places_columns(council_id) -> tuple:
+    """Beside a row of Intake: the places council `council_id` holds on it, every council's,
+    and the council's own allocation if it has one (`places_from` makes them Places)."""
     holding = (Nomination.intake_id == Intake.id) & Nomination.status.in_(HOLDS_A_PLACE)
-    return select(
-        Intake.id,
+    return (
         select(func.count(Nomination.id)).where(holding, Nomination.council_id == council_id).scalar_subquery(),
         tally.places_used(Intake.id),
         select(CouncilPlaces.places).where(CouncilPlaces.intake_id == Intake.id,
                                            CouncilPlaces.council_id == council_id).scalar_subquery(),
-    ).where(Intake.id.in_(bindparam("intakes", expanding=True)))
+    )
+
+
+def places_from(intake: Intake, held: int, every: int, own: int | None) -> Places:
+    """An intake's Places for one council, from `places_columns`."""
+    return Places(allowed=intake.places_per_council if own is None else own, used=held,
+                  intake_total=intake.total_places, intake_used=every)
+
+
+@cache
+def _places_select() -> Select:
+    """For each of intakes `intakes`, `places_columns` for council `council_id`. Built once."""
+    return (select(Intake.id, *places_columns(bindparam("council_id")))
+            .where(Intake.id.in_(bindparam("intakes", expanding=True))))
 
 
 def places_for(intakes: list[Intake], council: Council) -> dict[int, Places]:
     """Each intake's Places for one council, in one query however many intakes."""
     counts = {
-        intake_id: (mine, every, override)
-        for intake_id, mine, every, override in db.session.execute(
+        intake_id: columns
+        for intake_id, *columns in db.session.execute(
             _places_select(), {"council_id": council.id, "intakes": [intake.id for intake in intakes]})
     }
-    return {
-        intake.id: Places(
-            allowed=intake.places_per_council if counts[intake.id][2] is None else counts[intake.id][2],
-            used=counts[intake.id][0],
-            intake_total=intake.total_places,
-            intake_used=counts[intake.id][1],
-        )
-        for intake in intakes
-    }
+    return {intake.id: places_from(intake, *counts[intake.id]) for intake in intakes}
 
 
 def places_by_council(intake: Intake, councils: list[Council]) -> dict[int, Places]:

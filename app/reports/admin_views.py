@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Callable
+
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
+from markupsafe import Markup
 
 from app import access
 from app.auth.models import Role
@@ -11,6 +14,7 @@ from app.exports import csv_response, file_name
 from app.extensions import db
 from app.forms import ConfirmForm
 from app.intakes.models import Intake
+from app.kept import FOREVER, kept
 from app.paging import paginate_list, paginate_read, requested_page
 from app.reports import bp, overview, snapshots
 from app.reports import intake as intake_report
@@ -26,14 +30,23 @@ def overview_page():
         db.session.commit()
     page = paginate_list(figures.intakes, per_page=10, each=overview.IntakeReport.from_json)
     reports, programme = page.items, figures.programme
-    return render_template(
-        "reports/overview.html", page=page, reports=reports, programme=programme,
-        counted_at=figures.counted_at, form=ConfirmForm(),
+    drawn = figures_html(("overview figures", page.page), figures.counted_at, "reports/_overview_figures.html", lambda: dict(
+        reports=reports, programme=programme,
         take_up_chart=overview.take_up_chart(programme), places_chart=overview.places_chart(reports),
         places_header=overview.PLACES_HEADER, places_rows=overview.places_rows(reports),
         rates_chart=overview.intake_rates_chart(reports),
         outcomes_header=overview.OUTCOMES_HEADER, outcomes_rows=overview.outcomes_rows(reports),
-    )
+    ))
+    return render_template("reports/overview.html", page=page, reports=reports, figures=drawn,
+                           counted_at=figures.counted_at, form=ConfirmForm())
+
+
+def figures_html(key: tuple, counted_at, template: str, context: Callable[[], dict]) -> Markup:
+    """A report's figures (its charts, tables and downloads), drawn from `context()` once for
+    each time they are counted and kept (app/kept.py): drawing them cost a report page more
+    than reading them. Nothing in them depends on who is looking or what they asked, so the
+    page's form and pagination are drawn around them, every time."""
+    return kept(key, counted_at, utcnow(), lambda: (Markup(render_template(template, **context())), FOREVER))
 
 
 @bp.post("/admin/reports/")
@@ -86,15 +99,18 @@ def intake_page(intake_id):
         db.session.commit()
     intake, report = figures.intake, figures.report
     page = paginate_read(figures.cohorts, number, snapshots.COHORTS_PER_PAGE, total=figures.cohort_count)
-    return render_template(
-        "reports/intake.html", intake=intake, report=report, page=page, totals=figures.totals,
-        counted_at=figures.counted_at, form=ConfirmForm(),
+    # The places on offer are the intake's own, read now, not counted.
+    drawn = figures_html(("intake figures", intake.id, number), (figures.counted_at, intake.total_places),
+                         "reports/_intake_figures.html", lambda: dict(
+        intake=intake, report=report, page=page, totals=figures.totals,
         nominations_chart=intake_report.nominations_chart(report),
         nominations_header=intake_report.NOMINATIONS_HEADER, nominations_rows=intake_report.nomination_rows(report),
         fill_chart=intake_report.fill_chart(page.items),
         rates_chart=intake_report.cohort_rates_chart(page.items),
         cohorts_header=intake_report.COHORTS_HEADER, cohorts_rows=intake_report.cohort_rows(page.items),
-    )
+    ))
+    return render_template("reports/intake.html", intake=intake, page=page, figures=drawn,
+                           counted_at=figures.counted_at, form=ConfirmForm())
 
 
 @bp.post("/admin/reports/intakes/<id:intake_id>")
@@ -134,12 +150,12 @@ def intake_councils(intake_id):
         db.session.commit()
     intake = figures.intake
     page = paginate_read(figures.councils, number, snapshots.COUNCILS_PER_PAGE, total=figures.totals.councils)
-    return render_template(
-        "reports/councils.html", intake=intake, page=page, totals=figures.totals,
-        counted_at=figures.counted_at, form=ConfirmForm(),
-        councils_chart=intake_report.councils_chart(page.items), header=intake_report.COUNCILS_HEADER,
-        rows=intake_report.council_rows(page.items),
-    )
+    drawn = figures_html(("councils figures", intake.id, number), figures.counted_at, "reports/_councils_figures.html",
+                         lambda: dict(intake=intake, page=page, totals=figures.totals,
+                                      councils_chart=intake_report.councils_chart(page.items),
+                                      header=intake_report.COUNCILS_HEADER, rows=intake_report.council_rows(page.items)))
+    return render_template("reports/councils.html", intake=intake, page=page, figures=drawn,
+                           counted_at=figures.counted_at, form=ConfirmForm())
 
 
 @bp.post("/admin/reports/intakes/<id:intake_id>/councils")

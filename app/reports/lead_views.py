@@ -53,7 +53,8 @@ def our_people():
     """Every nominee of the lead's council across intakes, and the council's places."""
     council = lead_council()
     now = utcnow()
-    intakes = people.intakes_of(council, now)
+    places = people.intakes_of(council, now)
+    intakes = [intake for intake, _ in places]
     chosen = _chosen(intakes)
     number = requested_page()
     # The intakes' names are in the table; the nominees' revision sees the rest.
@@ -62,7 +63,7 @@ def our_people():
                     lambda: (_nominees_table(council, chosen, number), FOREVER))
     return render_template(
         "reports/people.html", council=council, intakes=intakes, chosen=chosen,
-        places=people.council_places(council, intakes), nominees=nominees,
+        places=places, nominees=nominees,
         page=paginate_read([], number, PER_PAGE, nominees.total),  # for its links: the rows are drawn
     )
 
@@ -72,7 +73,7 @@ def our_people():
 def our_people_csv():
     """The council's nominees as CSV, for the intake chosen or all."""
     council = lead_council()
-    chosen = _chosen(people.intakes_of(council, utcnow()))
+    chosen = _chosen([intake for intake, _ in people.intakes_of(council, utcnow())])
     nominations = people.nominations_list(council, chosen.id if chosen else None)
     return csv_response("our-people.csv", people.PEOPLE_HEADER, people.people_rows(people.nominees(nominations)))
 

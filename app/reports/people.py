@@ -18,7 +18,7 @@ from app.councils.models import Council
 from app.courses.services import Progress
 from app.extensions import db
 from app.intakes.models import Intake, Nomination
-from app.intakes.services import Places, places_for
+from app.intakes.services import Places, places_columns, places_from
 from app.reports.progress import certificates_for, lessons_read
 from app.urls import absolute_url
 
@@ -89,25 +89,23 @@ def nominees_revision(council: Council, now: datetime) -> tuple:
 
 @cache
 def _intakes_select() -> Select:
-    """Intakes open at `now` or that council `council_id` has nominated to: built once."""
-    nominated = select(Nomination.intake_id).where(Nomination.council_id == bindparam("council_id"))
+    """Intakes open at `now` or that council `council_id` has nominated to, each with the
+    council's places on it: built once."""
+    council_id = bindparam("council_id")
+    nominated = select(Nomination.intake_id).where(Nomination.council_id == council_id)
     now = bindparam("now")
     return (
-        select(Intake)
+        select(Intake, *places_columns(council_id))
         .where(or_(Intake.id.in_(nominated), and_(Intake.opens_at <= now, Intake.closes_at > now)))
         .order_by(Intake.closes_at.desc(), Intake.id.desc())
     )
 
 
-def intakes_of(council: Council, now: datetime) -> list[Intake]:
-    """Intakes open now or that the council has nominated to, newest first: their places
-    head the page, and they fill its filter."""
-    return db.session.scalars(_intakes_select(), {"council_id": council.id, "now": now}).all()
-
-
-def council_places(council: Council, intakes: list[Intake]) -> list[tuple[Intake, Places]]:
-    places = places_for(intakes, council)
-    return [(intake, places[intake.id]) for intake in intakes]
+def intakes_of(council: Council, now: datetime) -> list[tuple[Intake, Places]]:
+    """Intakes open now or that the council has nominated to, newest first, each with the
+    council's places on it: their places head the page, and the intakes fill its filter."""
+    return [(intake, places_from(intake, *columns))
+            for intake, *columns in db.session.execute(_intakes_select(), {"council_id": council.id, "now": now})]
 
 
 @dataclass(frozen=True)

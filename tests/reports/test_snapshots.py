@@ -83,6 +83,22 @@ def test_count_again_keeps_the_page_number_and_needs_the_forms_token(admin_clien
         "page": f"councils:{programme.spring.id}"}
 
 
+def test_an_intakes_places_on_offer_show_at_once_beside_the_figures_as_counted(admin_client, programme):
+    spring = programme.spring
+    url = f"/admin/reports/intakes/{spring.id}"
+
+    def places_on_offer():
+        page = served(admin_client.get(url))
+        term = page.find("dt", string="Places on offer")
+        return term.find_next_sibling("dd").get_text(strip=True), dict(table(page, "nominations-table"))["Submitted"]
+
+    before, submitted = places_on_offer()
+    spring.total_places = int(before) + 5
+    make_nomination(spring, programme.councils[2], NominationStatus.SUBMITTED)
+    db.session.commit()
+    assert places_on_offer() == (str(int(before) + 5), submitted)  # the nomination waits for a count
+
+
 def test_each_page_says_when_its_figures_were_counted(admin_client, programme):
     counted_at = utcnow().replace(microsecond=0)
     count_all(counted_at)
