@@ -14,7 +14,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
 from govuk_frontend_wtf.main import WTFormsHelpers
 
-from app import access, csrf_tokens, params
+from app import access, csrf_tokens, params, transactions
 from app.auth import sessions as _sessions  # noqa: F401  (Flask-Login's user loader)
 from app.cli import register as register_cli
 from app.extensions import csrf, db, limiter, login_manager, migrate
@@ -78,6 +78,8 @@ def trust_proxies(app: Flask) -> None:
 
 def init_extensions(app: Flask) -> None:
     db.init_app(app)
+    with app.app_context():
+        transactions.install(db.engine)
     migrate.init_app(app, db)
     csrf.init_app(app)
     csrf_tokens.init_app(app)

@@ -21,11 +21,11 @@ pytest_plugins = ["tests.browser.fixtures"]
 
 
 def pytest_collection_modifyitems(config, items):
-    """Tests marked `postgres` race real transactions: they need PostgreSQL, since SQLite
-    lets one writer in at a time and so there is no race to lose."""
+    """Tests marked `postgres` need PostgreSQL: most race real transactions, which SQLite
+    cannot lose as it lets one writer in at a time; others check what PostgreSQL keeps."""
     if os.environ.get("TEST_DATABASE_URL", "").startswith("postgresql"):
         return
-    skip = pytest.mark.skip(reason="needs PostgreSQL (TEST_DATABASE_URL): SQLite has one writer at a time")
+    skip = pytest.mark.skip(reason="needs PostgreSQL (TEST_DATABASE_URL)")
     for item in items:
         if "postgres" in item.keywords:
             item.add_marker(skip)
