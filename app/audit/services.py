@@ -132,6 +132,14 @@ def page_of_events(events: EventFilter, page: int, per_page: int) -> list:
     return db.session.execute(_page_select(events.given()), parameters).all()
 
 
+_NEWEST_ID = select(func.max(_events.c.id))
+
+
+def newest_event_id() -> int | None:
+    """The id of the event written last: the log changes only when it does."""
+    return db.session.scalar(_NEWEST_ID)
+
+
 def count_up_to(events: EventFilter, most: int = MOST_COUNTED) -> int:
     """How many events match the filters, counting no further than `most` + 1."""
     return db.session.scalar(_count_select(events.given()), vars(events) | {"most": most + 1})

@@ -1,11 +1,15 @@
 import csv
 import io
+from datetime import timedelta
 
 import time_machine
 
+from app.audit.models import AuditEvent
 from app.audit.services import count_up_to, filtered_events, record
+from app.audit.views import KEPT_FOR
 from app.extensions import db
 from app.exports import csv_text, neutralise
+from app.timeutil import utcnow
 from tests.factories import make_council, make_user
 from tests.pages import parse
 
@@ -53,6 +57,25 @@ def test_the_log_pages_newest_first_without_counting_and_offers_each_action_once
     assert actions_on(second) == ["council.updated", "council.imported"]
     assert second.select_one(".govuk-pagination__next") is None
     assert second.select_one(".govuk-pagination__prev a")["href"].endswith("page=1")
+
+
+def test_the_log_shows_a_new_event_at_once_and_one_committed_late_within_seconds(admin_client, admin):
+    council = make_council()
+
+    def event(id, action):
+        db.session.add(AuditEvent(id=id, actor_id=admin.id, action=action, object_type="Council",
+                                  object_id=council.id, changes={}, at=utcnow()))
+        db.session.commit()
+
+    first = record(admin, "council.imported", council)
+    db.session.commit()
+    assert actions_on(parse(admin_client.get("/admin/audit/"))) == ["council.imported"]
+    event(first.id + 2, "council.updated")
+    assert actions_on(parse(admin_client.get("/admin/audit/"))) == ["council.updated", "council.imported"]
+    # Written before the newest event but committed after it, so its id is the smaller.
+    event(first.id + 1, "council.renamed")
+    with time_machine.travel(utcnow() + KEPT_FOR + timedelta(seconds=1)):
+        assert "council.renamed" in actions_on(parse(admin_client.get("/admin/audit/")))
 
 
 def test_a_bad_date_is_an_error_beside_the_field_and_keeps_what_was_typed(admin_client):
