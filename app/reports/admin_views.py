@@ -41,12 +41,13 @@ def overview_page():
                            counted_at=figures.counted_at, form=ConfirmForm())
 
 
-def figures_html(key: tuple, counted_at, template: str, context: Callable[[], dict]) -> Markup:
+def figures_html(key: tuple, revision, template: str, context: Callable[[], dict]) -> Markup:
     """A report's figures (its charts, tables and downloads), drawn from `context()` once for
-    each time they are counted and kept (app/kept.py): drawing them cost a report page more
-    than reading them. Nothing in them depends on who is looking or what they asked, so the
-    page's form and pagination are drawn around them, every time."""
-    return kept(key, counted_at, utcnow(), lambda: (Markup(render_template(template, **context())), FOREVER))
+    each `revision` (when they were counted, with anything they show that is read live) and
+    kept (app/kept.py): drawing them cost a report page more than reading them. Nothing in
+    them depends on who is looking or what they asked, so the page's form and pagination are
+    drawn around them, every time."""
+    return kept(key, revision, utcnow(), lambda: (Markup(render_template(template, **context())), FOREVER))
 
 
 @bp.post("/admin/reports/")
