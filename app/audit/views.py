@@ -51,7 +51,7 @@ def index():
     now = utcnow()
     log = kept(("audit log", events, number), services.newest_event_id(), now,
                lambda: (_log_page(events, number), now + KEPT_FOR))
-    return render_template("audit/index.html", log=log, page=log.page, filters=filters, errors=errors)
+    return render_template("audit/index.html", log=log, filters=filters, errors=errors)
 
 
 @bp.get("/audit.csv")
